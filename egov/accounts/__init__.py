@@ -1,0 +1,1 @@
+"""Accounts: citizens, businesses and officials, with roles per agency."""

@@ -1,0 +1,47 @@
+"""Who may do what: the role checks every other app uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from egov.org.models import Agency
+
+from .models import OfficialRole, Role
+
+
+def _roles(user: Any) -> list[OfficialRole]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.kind != "official":
+        return []
+    cached: list[OfficialRole] | None = getattr(user, "_egov_roles", None)
+    if cached is None:
+        cached = list(OfficialRole.objects.filter(user=user).select_related("agency"))
+        user._egov_roles = cached
+    return cached
+
+
+def user_is_official(user: Any) -> bool:
+    return bool(_roles(user))
+
+
+def user_is_province_admin(user: Any) -> bool:
+    return any(r.role == Role.PROVINCE_ADMIN for r in _roles(user))
+
+
+def user_agencies(user: Any, roles: set[str] | None = None) -> list[Agency]:
+    """Agencies where `user` holds one of `roles` (any role when None)."""
+    seen: dict[int, Agency] = {}
+    for r in _roles(user):
+        if roles is None or r.role in roles:
+            seen.setdefault(r.agency_id, r.agency)
+    return list(seen.values())
+
+
+def user_has_role(user: Any, agency: Agency, roles: set[str]) -> bool:
+    """True if `user` holds one of `roles` in `agency`, or is a province administrator."""
+    return user_is_province_admin(user) or any(r.agency_id == agency.pk and r.role in roles for r in _roles(user))
+
+
+def official_roles(user: Any) -> QuerySet[OfficialRole]:
+    return OfficialRole.objects.filter(user=user).select_related("agency")

@@ -1,0 +1,24 @@
+"""pg_trgm and trigram indexes for typo-tolerant search; PostgreSQL only (SQLite has its own fallback)."""
+
+from django.db import migrations
+
+FORWARD = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS procedure_name_trgm ON catalog_procedure USING gin (name_folded gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS procedure_search_trgm ON catalog_procedure USING gin (search_text gin_trgm_ops)",
+]
+BACKWARD = ["DROP INDEX IF EXISTS procedure_search_trgm", "DROP INDEX IF EXISTS procedure_name_trgm"]
+
+
+def _run(statements):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for sql in statements:
+                schema_editor.execute(sql)
+
+    return run
+
+
+class Migration(migrations.Migration):
+    dependencies = [("catalog", "0001_initial")]
+    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]

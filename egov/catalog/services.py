@@ -1,0 +1,263 @@
+"""Writes to the catalogue: create, update, publish, suspend, import. Each is audited."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from egov.core.audit import audit_record, diff_fields
+from egov.core.clock import Clock, system_clock
+from egov.core.errors import DomainError, PermissionDenied
+from egov.core.text import fold
+from egov.org.models import Agency
+
+from .inputs import ProcedureInput
+from .models import Component, Fee, Procedure, ProcedureStatus, Sector
+from .permissions import can_edit_for, can_publish_for
+
+_CONTENT_FIELDS = (
+    "name",
+    "at_province",
+    "at_commune",
+    "implementing_agency",
+    "receiving_agency",
+    "online_level",
+    "duration_value",
+    "duration_unit",
+    "duration_note",
+    "applicants",
+    "eligibility",
+    "steps",
+    "result",
+    "legal_basis",
+    "decision_number",
+    "decision_date",
+)
+
+
+def sector_get_or_create(name: str) -> Sector:
+    """The sector called `name`, created on first use (sectors come with the procedures)."""
+    sector = Sector.objects.filter(name=name).first()
+    if sector is None:
+        base = slugify(fold(name))[:110] or "linh-vuc"
+        slug, n = base, 1
+        while Sector.objects.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        sector = Sector.objects.create(name=name, slug=slug, name_folded=fold(name))
+    return sector
+
+
+def _owner(eid_code: str) -> Agency:
+    agency = Agency.objects.filter(eid_code=eid_code).first()
+    if agency is None:
+        raise DomainError("catalog.unknown_agency", _("Không có cơ quan mang mã định danh “%(code)s”."), code=eid_code)
+    return agency
+
+
+def _require_edit(actor: Any, agency: Agency) -> None:
+    if not can_edit_for(actor, agency):
+        raise PermissionDenied(
+            "catalog.forbidden", _("Bạn không có quyền cập nhật thủ tục của %(agency)s."), agency=agency.name
+        )
+
+
+def _search_text(p: Procedure, sector: Sector) -> str:
+    return fold(" ".join([p.code, p.name, sector.name, p.implementing_agency, p.result]))
+
+
+def _apply(procedure: Procedure, data: ProcedureInput, owner: Agency) -> dict[str, Any]:
+    values = {name: getattr(data, name) for name in _CONTENT_FIELDS}
+    changes = diff_fields(procedure, values) if procedure.pk else {k: [None, v] for k, v in values.items() if v}
+    for name, value in values.items():
+        setattr(procedure, name, value)
+    sector = sector_get_or_create(data.sector)
+    if not procedure.pk or procedure.sector_id != sector.pk:
+        changes["sector"] = [str(procedure.sector) if procedure.sector_id else None, sector.name]
+    if not procedure.pk or procedure.owner_id != owner.pk:
+        changes["owner"] = [procedure.owner.eid_code if procedure.owner_id else None, owner.eid_code]
+    procedure.sector, procedure.owner = sector, owner
+    procedure.name_folded = fold(procedure.name)
+    procedure.search_text = _search_text(procedure, sector)
+    if changes:
+        procedure.save()
+
+    fees = [(f.kind, f.name, f.amount, f.note) for f in data.fees]
+    current_fees = [(f.kind, f.name, f.amount, f.note) for f in procedure.fees.all()]
+    if fees != current_fees:
+        changes["fees"] = [current_fees, fees]
+        procedure.fees.all().delete()
+        Fee.objects.bulk_create(
+            Fee(procedure=procedure, position=i, kind=f.kind, name=f.name, amount=f.amount, note=f.note)
+            for i, f in enumerate(data.fees)
+        )
+    comps = [(c.name, c.originals, c.copies, c.required, c.form_name) for c in data.components]
+    current_comps = [(c.name, c.originals, c.copies, c.required, c.form_name) for c in procedure.components.all()]
+    if comps != current_comps:
+        changes["components"] = [len(current_comps), len(comps)]
+        procedure.components.all().delete()
+        Component.objects.bulk_create(
+            Component(
+                procedure=procedure,
+                position=i,
+                name=c.name,
+                originals=c.originals,
+                copies=c.copies,
+                required=c.required,
+                form_name=c.form_name,
+            )
+            for i, c in enumerate(data.components)
+        )
+    return changes
+
+
+@transaction.atomic
+def procedure_create(*, actor: Any, data: ProcedureInput, clock: Clock = system_clock) -> Procedure:
+    """A new procedure, as a draft."""
+    owner = _owner(data.owner_eid_code)
+    _require_edit(actor, owner)
+    if Procedure.objects.filter(code=data.code).exists():
+        raise DomainError("catalog.code_taken", _("Mã thủ tục “%(code)s” đã có trong danh mục."), code=data.code)
+    procedure = Procedure(code=data.code, status=ProcedureStatus.DRAFT)
+    changes = _apply(procedure, data, owner)
+    audit_record(actor=actor, action="catalog.procedure.create", obj=procedure, changes=changes, clock=clock)
+    return procedure
+
+
+@transaction.atomic
+def procedure_update(
+    *, actor: Any, procedure: Procedure, data: ProcedureInput, reason: str = "", clock: Clock = system_clock
+) -> Procedure:
+    """Change a procedure's content; its code never changes. Moving it to another owner needs both rights."""
+    procedure, _changes = _update(actor=actor, procedure=procedure, data=data, reason=reason, clock=clock)
+    return procedure
+
+
+def _update(
+    *, actor: Any, procedure: Procedure, data: ProcedureInput, reason: str, clock: Clock
+) -> tuple[Procedure, dict[str, Any]]:
+    procedure = Procedure.objects.select_for_update().select_related("owner", "sector").get(pk=procedure.pk)
+    _require_edit(actor, procedure.owner)
+    if data.code != procedure.code:
+        raise DomainError("catalog.code_immutable", _("Không được đổi mã thủ tục."))
+    owner = _owner(data.owner_eid_code)
+    _require_edit(actor, owner)
+    changes = _apply(procedure, data, owner)
+    if changes:
+        audit_record(
+            actor=actor, action="catalog.procedure.update", obj=procedure, changes=changes, reason=reason, clock=clock
+        )
+    return procedure, changes
+
+
+@transaction.atomic
+def procedure_publish(
+    *, actor: Any, procedure: Procedure, decision_number: str, decision_date: date, clock: Clock = system_clock
+) -> Procedure:
+    """Publish (or re-publish after a suspension) under the province's decision."""
+    procedure = Procedure.objects.select_for_update().select_related("owner").get(pk=procedure.pk)
+    if not can_publish_for(actor, procedure.owner):
+        raise PermissionDenied(
+            "catalog.forbidden_publish",
+            _("Bạn không có quyền công bố thủ tục của %(agency)s."),
+            agency=procedure.owner.name,
+        )
+    if procedure.status == ProcedureStatus.PUBLISHED:
+        raise DomainError("catalog.already_published", _("Thủ tục đã được công bố."))
+    if not decision_number.strip():
+        raise DomainError("catalog.decision_required", _("Cần số quyết định công bố."))
+    if decision_date > clock.now().date():
+        raise DomainError("catalog.decision_future", _("Ngày quyết định công bố không được ở tương lai."))
+    if not procedure.components.exists():
+        raise DomainError("catalog.no_components", _("Chưa có thành phần hồ sơ: không thể công bố."))
+    changes = {
+        "status": [procedure.status, ProcedureStatus.PUBLISHED],
+        **diff_fields(procedure, {"decision_number": decision_number.strip(), "decision_date": decision_date}),
+    }
+    procedure.status = ProcedureStatus.PUBLISHED
+    procedure.decision_number, procedure.decision_date = decision_number.strip(), decision_date
+    procedure.published_at = clock.now()
+    procedure.save(update_fields=["status", "decision_number", "decision_date", "published_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="catalog.procedure.publish",
+        obj=procedure,
+        changes=changes,
+        reason=decision_number,
+        clock=clock,
+    )
+    return procedure
+
+
+@transaction.atomic
+def procedure_suspend(*, actor: Any, procedure: Procedure, reason: str, clock: Clock = system_clock) -> Procedure:
+    """Take a published procedure off the portal for now (it stays visible to officials)."""
+    procedure = Procedure.objects.select_for_update().select_related("owner").get(pk=procedure.pk)
+    if not can_publish_for(actor, procedure.owner):
+        raise PermissionDenied(
+            "catalog.forbidden_publish",
+            _("Bạn không có quyền tạm ngừng thủ tục của %(agency)s."),
+            agency=procedure.owner.name,
+        )
+    if procedure.status != ProcedureStatus.PUBLISHED:
+        raise DomainError("catalog.not_published", _("Chỉ tạm ngừng được thủ tục đang công bố."))
+    if not reason.strip():
+        raise DomainError("catalog.reason_required", _("Cần ghi lý do tạm ngừng."))
+    procedure.status = ProcedureStatus.SUSPENDED
+    procedure.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="catalog.procedure.suspend",
+        obj=procedure,
+        changes={"status": [ProcedureStatus.PUBLISHED, ProcedureStatus.SUSPENDED]},
+        reason=reason,
+        clock=clock,
+    )
+    return procedure
+
+
+@transaction.atomic
+def procedure_import(
+    *, actor: Any, rows: list[tuple[int, ProcedureInput]], clock: Clock = system_clock
+) -> dict[str, int]:
+    """Create or update every procedure in `rows` (row number, content), all or nothing.
+
+    New procedures are drafts; existing ones keep their status. A row whose agency does not exist,
+    or that the actor may not edit, rejects the whole import with the list of such rows.
+    """
+    from .excel import PROCEDURE_SHEET, ImportRejected, RowError
+
+    existing = {
+        p.code: p for p in Procedure.objects.filter(code__in=[d.code for _n, d in rows]).select_related("owner")
+    }
+    agencies = {a.eid_code: a for a in Agency.objects.filter(eid_code__in={d.owner_eid_code for _n, d in rows})}
+    errors = []
+    for number, data in rows:
+        owner = agencies.get(data.owner_eid_code)
+        current = existing.get(data.code)
+        if owner is None:
+            reason = _("không có cơ quan mang mã định danh “%(code)s”") % {"code": data.owner_eid_code}
+        elif not can_edit_for(actor, owner):
+            reason = _("bạn không có quyền cập nhật thủ tục của %(agency)s") % {"agency": owner.name}
+        elif current is not None and not can_edit_for(actor, current.owner):
+            reason = _("bạn không có quyền cập nhật thủ tục của %(agency)s") % {"agency": current.owner.name}
+        else:
+            continue
+        errors.append(RowError(PROCEDURE_SHEET, number, data.code, reason))
+    if errors:
+        raise ImportRejected(errors)
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for _number, data in rows:
+        if data.code in existing:
+            _p, changes = _update(
+                actor=actor, procedure=existing[data.code], data=data, reason=_("Nhập từ Excel"), clock=clock
+            )
+            counts["updated" if changes else "unchanged"] += 1
+        else:
+            procedure_create(actor=actor, data=data, clock=clock)
+            counts["created"] += 1
+    return counts

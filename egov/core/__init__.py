@@ -1,0 +1,1 @@
+"""Shared kernel: clock, working-day calendar, audit trail, text folding, errors, PII masking."""

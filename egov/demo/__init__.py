@@ -1,0 +1,1 @@
+"""The Lâm Đồng sample data that `make demo` loads: units, agencies, demo accounts, the catalogue."""

@@ -1,0 +1,211 @@
+"""Loads the demo: every step goes through the domain services, so the audit trail is real too."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from egov.accounts.models import Role, User
+from egov.accounts.services import business_create, citizen_create, official_create
+from egov.catalog.inputs import procedure_input
+from egov.catalog.models import Procedure, ProcedureStatus
+from egov.catalog.services import procedure_import, procedure_publish, procedure_suspend
+from egov.core.clock import Clock, system_clock
+from egov.org.models import Agency, Unit
+from egov.org.province import DEMO_AGENCY_KEYS
+from egov.org.services import org_sync_agencies, org_sync_units
+
+DATA = Path(__file__).resolve().parent.parent / "catalog" / "demo" / "procedures.json"
+DEMO_PASSWORD = "LamDong@2025"  # noqa: S105 - printed by `make demo`; demo data only
+DEMO_DECISION = ("01/QĐ-UBND (dữ liệu mẫu)", date(2025, 7, 1))
+PROVINCE_RECEIVER = "Trung tâm Phục vụ hành chính công tỉnh Lâm Đồng"
+COMMUNE_RECEIVER = "Bộ phận Một cửa Ủy ban nhân dân cấp xã"
+# A few procedures are left as drafts, and one suspended, so the back office shows every state.
+DRAFT_EVERY = 40
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    kind: str
+    role: str
+    where: str
+
+
+def _commune(name_fragment: str) -> Agency:
+    communes = Agency.objects.filter(level="commune").order_by("eid_code")
+    return communes.filter(name__icontains=name_fragment).first() or communes[0]
+
+
+def load_demo(*, clock: Clock = system_clock, data_path: Path = DATA) -> list[DemoAccount]:
+    """Load (or refresh) the demo; safe to run again. Returns the demo accounts."""
+    with transaction.atomic():
+        admin = User.objects.filter(username="quantri.tinh").first()
+        if admin is None:
+            admin = User.objects.create_user(
+                username="quantri.tinh",
+                password=DEMO_PASSWORD,
+                kind=User.Kind.OFFICIAL,
+                full_name="Quản trị hệ thống tỉnh",
+                email="quantri@lamdong.gov.vn",
+                is_staff=True,
+                is_superuser=True,
+            )
+        org_sync_units(actor=admin, clock=clock)
+        org_sync_agencies(actor=admin, clock=clock)
+        province_pc = Agency.objects.get(slug="ubnd-tinh")
+        if not admin.roles.exists():
+            admin.roles.create(agency=province_pc, role=Role.PROVINCE_ADMIN)
+        accounts = _accounts(admin, clock)
+    _catalog(admin, clock, data_path)
+    return accounts
+
+
+def _accounts(admin: User, clock: Clock) -> list[DemoAccount]:
+    agencies = {a.slug: a for a in Agency.objects.filter(level="province")}
+    da_lat, bao_loc = _commune("Xuân Hương"), _commune("Bảo Lộc")
+    officials: list[tuple[str, str, Agency, str]] = [
+        ("motcua.tinh", "Nguyễn Thị Mai", agencies["trung-tam-phvcc"], Role.RECEIVER),
+        ("chuyenvien.sxd", "Trần Văn Hùng", agencies["so-xay-dung"], Role.SPECIALIST),
+        ("lanhdao.sxd", "Lê Minh Tuấn", agencies["so-xay-dung"], Role.LEADER),
+        ("chuyenvien.stp", "Phạm Thị Lan", agencies["so-tu-phap"], Role.SPECIALIST),
+        ("lanhdao.stp", "Hoàng Văn Nam", agencies["so-tu-phap"], Role.LEADER),
+        ("quantri.snnmt", "Đỗ Thị Hạnh", agencies["so-nong-nghiep-moi-truong"], Role.AGENCY_ADMIN),
+        ("chuyenvien.syt", "Vũ Đức Long", agencies["so-y-te"], Role.SPECIALIST),
+        ("motcua.xuanhuong", "K'Điểu Thị Hoa", da_lat, Role.RECEIVER),
+        ("chuyenvien.xuanhuong", "Ngô Quang Vinh", da_lat, Role.SPECIALIST),
+        ("lanhdao.xuanhuong", "Bùi Thanh Sơn", da_lat, Role.LEADER),
+        ("motcua.baoloc", "Ka Thị Nhung", bao_loc, Role.RECEIVER),
+        ("lanhdao.baoloc", "Đặng Văn Phúc", bao_loc, Role.LEADER),
+    ]
+    result = [DemoAccount("quantri.tinh", "official", str(Role.PROVINCE_ADMIN.label), province_pc_name())]
+    for username, name, agency, role in officials:
+        if not User.objects.filter(username=username).exists():
+            official_create(
+                actor=admin,
+                username=username,
+                full_name=name,
+                password=DEMO_PASSWORD,
+                email=f"{username}@lamdong.gov.vn",
+                roles=[(agency, role)],
+                clock=clock,
+            )
+        result.append(DemoAccount(username, "official", str(Role(role).label), agency.name))
+    citizens = [
+        ("068190000123", "Nguyễn Văn An", "an.nguyen@example.vn", "0912345678"),
+        ("068290000456", "K'Brếu Thị Bình", "binh.kbreu@example.vn", "0987654321"),
+        ("067085001234", "Trần Quốc Cường", "cuong.tran@example.vn", "0903123456"),
+    ]
+    for pid, name, email, phone in citizens:
+        if not User.objects.filter(username=pid).exists():
+            citizen_create(
+                actor=admin,
+                personal_id=pid,
+                full_name=name,
+                password=DEMO_PASSWORD,
+                email=email,
+                phone=phone,
+                clock=clock,
+            )
+        result.append(DemoAccount(pid, "citizen", "Công dân", name))
+    business_tax_code = "5800000167"
+    if not User.objects.filter(username=business_tax_code).exists():
+        business_create(
+            actor=admin,
+            tax_code=business_tax_code,
+            name="Công ty TNHH Cà phê Cầu Đất (mẫu)",
+            password=DEMO_PASSWORD,
+            email="info@caudat.example.vn",
+            clock=clock,
+        )
+    result.append(DemoAccount(business_tax_code, "business", "Doanh nghiệp", "Công ty TNHH Cà phê Cầu Đất (mẫu)"))
+    return result
+
+
+def province_pc_name() -> str:
+    return Agency.objects.get(slug="ubnd-tinh").name
+
+
+def _owners_by_sector(entries: list[dict[str, Any]]) -> dict[str, str]:
+    """Commune-level entries belong to the department that runs the sector at province level."""
+    votes: dict[str, Counter[str]] = {}
+    for e in entries:
+        if e["agency"] in DEMO_AGENCY_KEYS:
+            votes.setdefault(e["sector"], Counter())[e["agency"]] += 1
+    return {sector: counter.most_common(1)[0][0] for sector, counter in votes.items()}
+
+
+def demo_rows(data_path: Path = DATA) -> list[dict[str, Any]]:
+    """The demo catalogue as raw procedure inputs (before checking)."""
+    entries = json.loads(data_path.read_text(encoding="utf-8"))
+    sector_owner = _owners_by_sector(entries)
+    eid = {a.slug: a.eid_code for a in Agency.objects.filter(level="province")}
+    names = {a.slug: a.name for a in Agency.objects.filter(level="province")}
+    rows = []
+    for e in entries:
+        key = e["agency"] if e["agency"] in DEMO_AGENCY_KEYS else sector_owner.get(e["sector"], "SNV")
+        owner_slug = DEMO_AGENCY_KEYS[key]
+        at_province = "province" in e["levels"]
+        rows.append(
+            {
+                "code": e["code"],
+                "name": e["name"],
+                "sector": e["sector"],
+                "at_province": at_province,
+                "at_commune": "commune" in e["levels"],
+                "owner_eid_code": eid[owner_slug],
+                "implementing_agency": names[owner_slug] if at_province else "Ủy ban nhân dân cấp xã",
+                "receiving_agency": PROVINCE_RECEIVER if at_province else COMMUNE_RECEIVER,
+                "online_level": e.get("online_level") or "partial",
+                "duration_value": e["duration_value"],
+                "duration_unit": e["duration_unit"],
+                "duration_note": e.get("duration_note", ""),
+                "applicants": e.get("applicants", ""),
+                "eligibility": e.get("eligibility", ""),
+                "steps": e.get("steps", ""),
+                "result": e.get("result", ""),
+                "legal_basis": "\n".join(e.get("legal_basis") or []),
+                "fees": [
+                    {"kind": f["kind"], "name": f["name"], "amount": f.get("amount"), "note": f.get("note", "")}
+                    for f in e.get("fees") or []
+                ],
+                "components": [
+                    {
+                        "name": c["name"],
+                        "originals": c.get("originals", 0),
+                        "copies": c.get("copies", 0),
+                        "form_name": c.get("form", ""),
+                    }
+                    for c in e.get("components") or []
+                ],
+            }
+        )
+    return rows
+
+
+def _catalog(admin: User, clock: Clock, data_path: Path) -> None:
+    rows = [(i, procedure_input(raw)) for i, raw in enumerate(demo_rows(data_path), start=1)]
+    with transaction.atomic():
+        procedure_import(actor=admin, rows=rows, clock=clock)
+        number, when = DEMO_DECISION
+        drafts = Procedure.objects.order_by("code")
+        for i, procedure in enumerate(drafts.filter(status=ProcedureStatus.DRAFT)):
+            if i % DRAFT_EVERY == DRAFT_EVERY - 1 or not procedure.components.exists():
+                continue
+            procedure_publish(actor=admin, procedure=procedure, decision_number=number, decision_date=when, clock=clock)
+        if not Procedure.objects.filter(status=ProcedureStatus.SUSPENDED).exists():
+            last = Procedure.objects.filter(status=ProcedureStatus.PUBLISHED).order_by("-code").first()
+            if last is not None:
+                procedure_suspend(
+                    actor=admin, procedure=last, clock=clock, reason="Đang sửa đổi theo văn bản mới (dữ liệu mẫu)"
+                )
+
+
+def unit_counts() -> dict[str, int]:
+    return dict(Counter(Unit.objects.filter(is_active=True).values_list("kind", flat=True)))

@@ -1,0 +1,1 @@
+"""Organisation: the province, its communes/wards, historic units and the agencies."""

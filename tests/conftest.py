@@ -1,0 +1,61 @@
+"""Shared fixtures: a frozen clock, the real Lâm Đồng units and agencies, officials and citizens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from egov.accounts.models import Role, User
+from egov.core.clock import VN_TZ, FrozenClock
+from egov.org.models import Agency
+from egov.org.services import org_sync_agencies, org_sync_units
+from tests.factories import UserFactory, official
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(datetime(2026, 3, 10, 9, 30, tzinfo=VN_TZ))
+
+
+@pytest.fixture
+def lam_dong(db, clock):
+    """The province's real units (vietnam-provinces, vietnamadminunits) and agencies."""
+    org_sync_units(actor=None, clock=clock)
+    org_sync_agencies(actor=None, clock=clock)
+    return {a.slug: a for a in Agency.objects.filter(level="province")}
+
+
+@pytest.fixture
+def construction(lam_dong) -> Agency:
+    return lam_dong["so-xay-dung"]
+
+
+@pytest.fixture
+def justice(lam_dong) -> Agency:
+    return lam_dong["so-tu-phap"]
+
+
+@pytest.fixture
+def construction_leader(construction) -> User:
+    return official(construction, Role.LEADER, username="lanhdao.sxd")
+
+
+@pytest.fixture
+def construction_specialist(construction) -> User:
+    return official(construction, Role.SPECIALIST, username="chuyenvien.sxd")
+
+
+@pytest.fixture
+def justice_leader(justice) -> User:
+    return official(justice, Role.LEADER, username="lanhdao.stp")
+
+
+@pytest.fixture
+def province_admin(lam_dong) -> User:
+    return official(lam_dong["ubnd-tinh"], Role.PROVINCE_ADMIN, username="quantri.tinh")
+
+
+@pytest.fixture
+def citizen(db) -> User:
+    return UserFactory(citizen=True)
