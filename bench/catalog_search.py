@@ -79,7 +79,7 @@ def build_catalogue(rng: random.Random) -> list[str]:
     from django.db import transaction
 
     from egov.catalog.models import Component, Procedure, ProcedureStatus
-    from egov.catalog.services import sector_get_or_create
+    from egov.catalog.services import search_vocabulary_rebuild, sector_get_or_create
     from egov.core.text import fold
     from egov.demo.loader import demo_rows
     from egov.org.models import Agency
@@ -99,6 +99,7 @@ def build_catalogue(rng: random.Random) -> list[str]:
         name = f"{row['name']} {qualifier}".strip()
         if n >= len(rows) * len(QUALIFIERS):
             name = f"{name} (mẫu {n})"
+        name = name[:500]
         sector = sectors[row["sector"]]
         code = f"9.{n:06d}"
         procedures.append(
@@ -124,9 +125,11 @@ def build_catalogue(rng: random.Random) -> list[str]:
     Component.objects.bulk_create(
         [Component(procedure=p, name="Đơn đề nghị", originals=1) for p in Procedure.objects.all()], batch_size=2000
     )
+    search_vocabulary_rebuild()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE catalog_procedure")
+            cursor.execute("ANALYZE catalog_searchword")
     return [row["name"] for row in rows]
 
 

@@ -59,3 +59,9 @@ def province_admin(lam_dong) -> User:
 @pytest.fixture
 def citizen(db) -> User:
     return UserFactory(citizen=True)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing is not under test; PBKDF2 would spend seconds on every demo account."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from egov.accounts.models import OfficialRole, Role, User
 from egov.catalog.models import Component, Fee, OnlineLevel, Procedure, ProcedureStatus, Sector
+from egov.catalog.services import search_words_add
 from egov.core.text import fold
 from egov.org.models import Agency, Level, Unit
 
@@ -107,5 +108,6 @@ class ProcedureFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def with_parts(obj: Procedure, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
+            search_words_add(obj.search_text)
             Component.objects.create(procedure=obj, name="Đơn đề nghị", originals=1)
             Fee.objects.create(procedure=obj, kind=Fee.Kind.CHARGE, name="Lệ phí", amount=50000)

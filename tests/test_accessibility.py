@@ -79,7 +79,7 @@ def test_public_pages_have_no_wcag21_aa_violations(live_server, catalogue, viewp
                 "--no-first-run",
             ],
         )
-        page = browser.new_page(viewport=viewport, locale="vi-VN")
+        page = browser.new_page(viewport=viewport)
         for path in PAGES:
             response = page.goto(live_server.url + path)
             assert response is not None and response.status == 200, path

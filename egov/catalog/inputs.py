@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db.models import CharField, Model
 from django.utils.translation import gettext as _
 
 from egov.core.calendar import DurationUnit
 from egov.core.errors import DomainError
 
-from .models import Fee, OnlineLevel
+from .models import Component, Fee, OnlineLevel, Procedure
 
 MAX_DURATION_DAYS = 365
 
@@ -88,6 +89,33 @@ def _int(value: Any, label: str, errors: list[str], *, minimum: int = 0) -> int 
     return number
 
 
+_PROCEDURE_TEXTS = (
+    "name",
+    "implementing_agency",
+    "receiving_agency",
+    "duration_note",
+    "applicants",
+    "decision_number",
+)
+
+
+def _too_long(model: type[Model], raw: dict[str, Any], names: tuple[str, ...], prefix: str) -> list[str]:
+    """One message per text longer than its column allows."""
+    errors = []
+    for name in names:
+        field = model._meta.get_field(name)
+        assert isinstance(field, CharField)
+        limit, value = field.max_length, _text(raw, name)
+        if limit and len(value) > limit:
+            field_label = str(field.verbose_name)
+            errors.append(
+                prefix
+                + _("“%(field)s” dài %(length)s ký tự, tối đa %(max)s")
+                % {"field": field_label, "length": len(value), "max": limit}
+            )
+    return errors
+
+
 def procedure_input(raw: dict[str, Any]) -> ProcedureInput:
     """Check a procedure's content; raise InputErrors listing everything that is wrong at once."""
     errors: list[str] = []
@@ -153,6 +181,11 @@ def procedure_input(raw: dict[str, Any]) -> ProcedureInput:
                 form_name=_text(comp, "form_name"),
             )
         )
+    errors.extend(_too_long(Procedure, raw, _PROCEDURE_TEXTS, ""))
+    for i, fee in enumerate(raw.get("fees") or [], start=1):
+        errors.extend(_too_long(Fee, fee, ("name", "note"), _("Khoản thu %(n)s: ") % {"n": i}))
+    for i, comp in enumerate(raw.get("components") or [], start=1):
+        errors.extend(_too_long(Component, comp, ("name", "form_name"), _("Thành phần %(n)s: ") % {"n": i}))
     if errors:
         raise InputErrors(errors)
     return ProcedureInput(

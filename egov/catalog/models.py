@@ -41,7 +41,7 @@ class Procedure(models.Model):
     """Thủ tục hành chính, as published by the province's decision."""
 
     code = models.CharField(_("mã thủ tục"), max_length=40, unique=True)
-    name = models.CharField(_("tên thủ tục"), max_length=500)
+    name = models.CharField(_("tên thủ tục"), max_length=1000)
     sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="procedures", verbose_name=_("lĩnh vực"))
     at_province = models.BooleanField(_("cấp tỉnh"), default=False)
     at_commune = models.BooleanField(_("cấp xã"), default=False)
@@ -64,7 +64,7 @@ class Procedure(models.Model):
             (DurationUnit.CALENDAR_DAYS.value, _("ngày")),
         ],
     )
-    duration_note = models.CharField(_("ghi chú thời hạn"), max_length=500, blank=True)
+    duration_note = models.CharField(_("ghi chú thời hạn"), max_length=1000, blank=True)
     applicants = models.CharField(_("đối tượng thực hiện"), max_length=300, blank=True)
     eligibility = models.TextField(_("yêu cầu, điều kiện"), blank=True)
     steps = models.TextField(_("trình tự thực hiện"), blank=True)
@@ -77,7 +77,7 @@ class Procedure(models.Model):
     )
     published_at = models.DateTimeField(_("công bố lúc"), null=True, blank=True)
     # Folded name and code / name, sector, result: what search matches against (see selectors).
-    name_folded = models.CharField(max_length=500, editable=False)
+    name_folded = models.CharField(max_length=1000, editable=False)
     search_text = models.TextField(editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -151,3 +151,16 @@ class Component(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SearchWord(models.Model):
+    """Every folded word of the published catalogue: the vocabulary that misspelt queries are corrected against."""
+
+    word = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("từ tìm kiếm")
+        verbose_name_plural = _("từ tìm kiếm")
+
+    def __str__(self) -> str:
+        return self.word

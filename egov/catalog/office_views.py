@@ -116,6 +116,8 @@ def procedure_edit(request: HttpRequest, code: str | None = None) -> HttpRespons
         initial = {name: getattr(procedure, name) for name in ProcedureForm.base_fields if hasattr(procedure, name)}
         initial |= {"sector": procedure.sector.name, "owner_eid_code": procedure.owner.eid_code}
     form = ProcedureForm(request.POST or None, initial=initial, owner_choices=_owner_choices(request.user))
+    if procedure is not None:
+        form.fields["code"].disabled = True  # the code never changes
     fees, comps = _formsets(request, procedure)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid() and fees.is_valid() and comps.is_valid():
@@ -141,8 +143,6 @@ def procedure_edit(request: HttpRequest, code: str | None = None) -> HttpRespons
             errors = exc.errors
         except DomainError as exc:
             errors = [exc.message]
-    if procedure is not None and "code" in form.fields:
-        form.fields["code"].disabled = True
     return render(
         request,
         "catalog/office/edit.html",

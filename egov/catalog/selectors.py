@@ -5,20 +5,20 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from django.conf import settings
 from django.db import connection
-from django.db.models import Case, Count, F, FloatField, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Greatest
+from django.db.models import Case, Count, FloatField, Prefetch, Q, QuerySet, Value, When
 
 from egov.accounts.selectors import user_agencies, user_is_province_admin
 from egov.core.errors import NotFound
 from egov.core.text import fold, fold_words
 from egov.org.models import Agency
 
-from .models import Component, Fee, Procedure, ProcedureStatus, Sector
+from .models import Component, Fee, Procedure, ProcedureStatus, SearchWord, Sector
 from .permissions import EDIT_ROLES
 
 LEVEL_FIELDS = {"province": "at_province", "commune": "at_commune"}
+# Shorter words are not corrected: too many near neighbours to guess from.
+MIN_CORRECTABLE = 3
 
 
 def _published() -> QuerySet[Procedure]:
@@ -41,21 +41,23 @@ def procedure_filter(
 
 
 def procedure_search(qs: QuerySet[Procedure], query: str) -> QuerySet[Procedure]:
-    """Accent-insensitive, ranked search of `qs`; typo-tolerant (pg_trgm on PostgreSQL, difflib on SQLite).
+    """Accent-insensitive, ranked, typo-tolerant search of `qs`.
 
-    A procedure matches when its folded text holds every word of the query. Only when nothing does
-    are near spellings tried, so a correct query is never diluted by look-alikes. Ranking: the
-    query as the whole name, then as its start, then inside it, then how many of its words the
-    name holds; on PostgreSQL the trigram word similarity also counts.
+    A procedure matches when its folded text (code, name, sector, agency, result) holds every word
+    of the query. A word that is in no procedure at all is first corrected to the closest word of
+    the catalogue's vocabulary (pg_trgm similarity on PostgreSQL, difflib on SQLite), so
+    "dang ky khai sing" finds "đăng ký khai sinh". Ranking: the query as the whole name or the
+    code, then as the start of the name, then inside it, then how many of its words the name holds.
     """
     folded = fold(query)
-    words = fold_words(query)
+    words = _correct_words(fold_words(query))
     if not words:
         return qs.order_by("name_folded")
-    exact = Q(*(Q(search_text__contains=w) for w in words))
+    phrase = " ".join(words)
     rank: Any = Case(
-        When(Q(code=query.strip()) | Q(name_folded=folded), then=Value(4.0)),
-        When(name_folded__startswith=folded, then=Value(3.0)),
+        When(Q(code=query.strip()) | Q(name_folded=phrase), then=Value(4.0)),
+        When(name_folded__startswith=phrase, then=Value(3.0)),
+        When(name_folded__contains=phrase, then=Value(2.0)),
         When(name_folded__contains=folded, then=Value(2.0)),
         default=Value(0.0),
         output_field=FloatField(),
@@ -64,37 +66,43 @@ def procedure_search(qs: QuerySet[Procedure], query: str) -> QuerySet[Procedure]
         rank = rank + Case(
             When(name_folded__contains=w, then=Value(0.25)), default=Value(0.0), output_field=FloatField()
         )
-    matches = qs.filter(exact)
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import TrigramWordSimilarity
-
-        similarity = Greatest(
-            TrigramWordSimilarity(folded, "name_folded"), TrigramWordSimilarity(folded, "search_text")
-        )
-        if not matches.exists():  # nothing holds every word: look for near spellings (pg_trgm)
-            matches = qs.annotate(similarity=similarity).filter(similarity__gte=settings.SEARCH_TRIGRAM_THRESHOLD)
-            return matches.annotate(rank=rank + F("similarity")).order_by("-rank", "name_folded")
-        return matches.annotate(rank=rank + similarity).order_by("-rank", "name_folded")
-    if not matches.exists():  # SQLite: correct each unknown word against the catalogue's vocabulary
-        corrected = _correct_words(qs, words)
-        if corrected != words:
-            matches = qs.filter(Q(*(Q(search_text__contains=w) for w in corrected)))
+    matches = qs.filter(*(Q(search_text__contains=w) for w in words))
     return matches.annotate(rank=rank).order_by("-rank", "name_folded")
 
 
-def _correct_words(qs: QuerySet[Procedure], words: list[str]) -> list[str]:
-    """SQLite fallback for typos: replace each unknown word by the closest word in the catalogue."""
-    vocabulary: set[str] = set()
-    for text in qs.values_list("search_text", flat=True):
-        vocabulary.update(fold_words(text))
-    result = []
-    for w in words:
-        if w in vocabulary or len(w) < 3:
-            result.append(w)
-            continue
-        close = difflib.get_close_matches(w, vocabulary, n=1, cutoff=0.75)
-        result.append(close[0] if close else w)
-    return result
+def _correct_words(words: list[str]) -> list[str]:
+    """Replace each word that appears nowhere in the catalogue by its closest known word."""
+    if not words:
+        return words
+    known = set(SearchWord.objects.filter(word__in=words).values_list("word", flat=True))
+    unknown = [w for w in words if w not in known and len(w) >= MIN_CORRECTABLE and not w[0].isdigit()]
+    if not unknown:
+        return words
+    corrections: dict[str, str] = {}
+    vocabulary: list[str] | None = None
+    for w in unknown:
+        best = _closest_by_trigram(w) if connection.vendor == "postgresql" else None
+        if best is None:  # SQLite, or letters swapped in a short word (few trigrams left in common)
+            if vocabulary is None:
+                vocabulary = list(SearchWord.objects.values_list("word", flat=True))
+            close = difflib.get_close_matches(w, vocabulary, n=1, cutoff=0.75)
+            best = close[0] if close else None
+        if best:
+            corrections[w] = best
+    return [corrections.get(w, w) for w in words]
+
+
+def _closest_by_trigram(word: str) -> str | None:
+    """The vocabulary word most similar to `word` by pg_trgm (`%` uses the trigram index)."""
+    from django.contrib.postgres.search import TrigramSimilarity
+
+    return (
+        SearchWord.objects.filter(word__trigram_similar=word)
+        .annotate(similarity=TrigramSimilarity("word", word))
+        .order_by("-similarity", "word")
+        .values_list("word", flat=True)
+        .first()
+    )
 
 
 def procedure_list_published(

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from egov.core.audit import audit_record, diff_fields
 from egov.core.clock import Clock, system_clock
 from egov.core.errors import DomainError, PermissionDenied
-from egov.core.text import fold
+from egov.core.text import fold, fold_words
 from egov.org.models import Agency
 
 from .inputs import ProcedureInput
-from .models import Component, Fee, Procedure, ProcedureStatus, Sector
+from .models import Component, Fee, Procedure, ProcedureStatus, SearchWord, Sector
 from .permissions import can_edit_for, can_publish_for
 
 _CONTENT_FIELDS = (
@@ -52,6 +52,22 @@ def sector_get_or_create(name: str) -> Sector:
     return sector
 
 
+def search_words_add(text: str) -> None:
+    """Add the words of a procedure's folded text to the search vocabulary (see selectors)."""
+    words = {w for w in fold_words(text) if len(w) <= 100}
+    SearchWord.objects.bulk_create([SearchWord(word=w) for w in words], ignore_conflicts=True)
+
+
+def search_vocabulary_rebuild() -> int:
+    """Rebuild the vocabulary from every procedure (after bulk loads that bypass the services)."""
+    words: set[str] = set()
+    for text in Procedure.objects.values_list("search_text", flat=True).iterator():
+        words.update(w for w in fold_words(text) if len(w) <= 100)
+    SearchWord.objects.exclude(word__in=words).delete()
+    SearchWord.objects.bulk_create([SearchWord(word=w) for w in words], ignore_conflicts=True, batch_size=2000)
+    return len(words)
+
+
 def _owner(eid_code: str) -> Agency:
     agency = Agency.objects.filter(eid_code=eid_code).first()
     if agency is None:
@@ -85,6 +101,7 @@ def _apply(procedure: Procedure, data: ProcedureInput, owner: Agency) -> dict[st
     procedure.search_text = _search_text(procedure, sector)
     if changes:
         procedure.save()
+        search_words_add(procedure.search_text)
 
     fees = [(f.kind, f.name, f.amount, f.note) for f in data.fees]
     current_fees = [(f.kind, f.name, f.amount, f.note) for f in procedure.fees.all()]

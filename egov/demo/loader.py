@@ -99,7 +99,7 @@ def _accounts(admin: User, clock: Clock) -> list[DemoAccount]:
         result.append(DemoAccount(username, "official", str(Role(role).label), agency.name))
     citizens = [
         ("068190000123", "Nguyễn Văn An", "an.nguyen@example.vn", "0912345678"),
-        ("068290000456", "K'Brếu Thị Bình", "binh.kbreu@example.vn", "0987654321"),
+        ("068192000456", "K'Brếu Thị Bình", "binh.kbreu@example.vn", "0987654321"),
         ("067085001234", "Trần Quốc Cường", "cuong.tran@example.vn", "0903123456"),
     ]
     for pid, name, email, phone in citizens:

@@ -79,3 +79,8 @@ def test_english_through_the_language_switch(client, published):
 def test_list_page_query_count_is_flat(client, published, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         client.get(reverse("catalog:procedure_list"))
+
+
+def test_vietnamese_first_whatever_the_browser_asks(client, published):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in html and "Tra cứu thủ tục hành chính" in html

@@ -114,3 +114,10 @@ def test_bad_content_lists_every_problem_in_vietnamese(construction):
         "không được nhỏ hơn 0",
     ):
         assert expected in text
+
+
+def test_too_long_texts_are_refused_before_the_database_sees_them(construction):
+    with pytest.raises(InputErrors) as exc:
+        procedure_input(raw_procedure(construction, name="x" * 1001, components=[{"name": "y" * 601}]))
+    assert any("tối đa 1000" in e for e in exc.value.errors)
+    assert any(e.startswith("Thành phần 1:") and "tối đa 600" in e for e in exc.value.errors)

@@ -1,0 +1,53 @@
+"""`make demo` loads real procedures, the province's units and demo accounts of every kind."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from egov.accounts.models import OfficialRole, User
+from egov.catalog.models import Procedure, Sector
+from egov.core.models import AuditEvent
+from egov.demo.loader import DATA, DEMO_PASSWORD, load_demo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_file_has_real_codes_and_enough_sectors():
+    entries = json.loads(DATA.read_text(encoding="utf-8"))
+    assert len(entries) >= 150
+    assert len({e["code"] for e in entries}) == len(entries)
+    assert len({e["sector"] for e in entries}) >= 12
+    assert sum("province" in e["levels"] for e in entries) >= 50
+    assert sum("commune" in e["levels"] for e in entries) >= 30
+
+
+def test_load_demo_builds_a_working_catalogue(clock):
+    accounts = load_demo(clock=clock)
+    published = Procedure.objects.filter(status="published")
+    assert published.count() >= 150
+    assert Sector.objects.filter(procedures__status="published").distinct().count() >= 12
+    assert published.filter(at_province=True).exists() and published.filter(at_commune=True).exists()
+    assert Procedure.objects.filter(status="draft").exists() and Procedure.objects.filter(status="suspended").exists()
+    assert AuditEvent.objects.filter(action="catalog.procedure.publish").count() >= 150
+
+    roles = OfficialRole.objects.select_related("agency")
+    assert len({r.agency_id for r in roles if r.agency.kind == "department"}) >= 3
+    assert len({r.agency_id for r in roles if r.agency.level == "commune"}) >= 2
+    kinds = {a.kind for a in accounts}
+    assert kinds == {"official", "citizen", "business"}
+    for account in accounts:
+        user = User.objects.get(username=account.username)
+        assert user.check_password(DEMO_PASSWORD)
+
+    before = (Procedure.objects.count(), User.objects.count())
+    load_demo(clock=clock)  # a second run refreshes, it does not duplicate
+    assert (Procedure.objects.count(), User.objects.count()) == before
+
+
+def test_the_command_prints_every_account_with_its_role(capsys):
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    for username in ("quantri.tinh", "motcua.tinh", "lanhdao.sxd", "motcua.xuanhuong", "068190000123", "5800000167"):
+        assert username in out
+    assert "103 xã, 20 phường, 1 đặc khu" in out and DEMO_PASSWORD in out
