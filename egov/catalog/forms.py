@@ -45,7 +45,8 @@ class ProcedureForm(forms.Form):
 
 
 class FeeForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Loại"), choices=Fee.Kind.choices)
+    # A blank first choice keeps the empty extra row unchanged, so it is ignored on save.
+    kind = forms.ChoiceField(label=_("Loại"), choices=[("", "—"), *Fee.Kind.choices])
     name = forms.CharField(label=_("Tên khoản thu"), max_length=300)
     amount = forms.IntegerField(label=_("Mức thu (đồng)"), min_value=0, required=False)
     note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from egov.accounts.selectors import user_agencies, user_is_province_admin
@@ -152,12 +153,45 @@ def procedure_edit(request: HttpRequest, code: str | None = None) -> HttpRespons
             "fees": fees,
             "components": comps,
             "errors": errors,
-            "history": audit_events_for(procedure)[:50] if procedure else [],
+            "history": _history(procedure) if procedure else [],
             "publish_form": PublishForm(),
             "suspend_form": SuspendForm(),
             "can_publish": procedure is not None and can_publish_for(request.user, procedure.owner),
         },
     )
+
+
+ACTION_LABELS = {
+    "catalog.procedure.create": gettext_lazy("Tạo mới"),
+    "catalog.procedure.update": gettext_lazy("Cập nhật"),
+    "catalog.procedure.publish": gettext_lazy("Công bố"),
+    "catalog.procedure.suspend": gettext_lazy("Tạm ngừng"),
+}
+_RELATED_LABELS = {"fees": gettext_lazy("phí, lệ phí"), "components": gettext_lazy("thành phần hồ sơ")}
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(Procedure._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+    except Exception:  # a field no longer on the model: show its name as stored
+        return name
+
+
+def _history(procedure: Procedure) -> list[dict[str, Any]]:
+    """The procedure's audit trail in words an official reads: action and changed fields by name."""
+    rows = []
+    for event in audit_events_for(procedure)[:50]:
+        fields = [str(_RELATED_LABELS.get(name) or _field_label(name)) for name in event.changes]
+        rows.append(
+            {
+                "at": event.at,
+                "actor": event.actor_label,
+                "action": ACTION_LABELS.get(event.action, event.action),
+                "reason": event.reason,
+                "fields": ", ".join(fields),
+            }
+        )
+    return rows
 
 
 @office_required

@@ -68,7 +68,7 @@ def test_leader_edits_publishes_and_suspends_through_pages(client, construction_
     assert permit.status == "suspended"
     assert client.get(reverse("catalog:procedure_detail", args=[permit.code])).status_code == 404
     history = client.get(reverse("catalog_office:edit", args=[permit.code])).content.decode()
-    assert "Rút ngắn thời hạn" in history and "catalog.procedure.publish" in history
+    assert "Rút ngắn thời hạn" in history and "Công bố" in history and "thời hạn giải quyết" in history
 
 
 def test_bad_form_input_is_explained_and_changes_nothing(client, construction_leader, permit):
@@ -121,3 +121,27 @@ def test_import_page_lists_bad_rows(client, construction_leader, permit):
     assert response.status_code == 400
     assert "dòng 2 (1.009994)" in html and "Thời hạn giải quyết phải là số nguyên" in html
     assert Procedure.objects.get(code=permit.code).duration_value == 15
+
+
+def test_saving_the_form_as_displayed_works(client, construction_leader, permit):
+    """The page's own blank extra rows (one fee, two components) must not block a save."""
+    client.force_login(construction_leader)
+    page = client.get(reverse("catalog_office:edit", args=[permit.code]))
+    form, fees, comps = page.context["form"], page.context["fees"], page.context["components"]
+    data = {name: value for name, value in form.initial.items() if value is not None and value is not False}
+    data |= {"at_commune": "on", "reason": "Không đổi gì"}
+    for formset in (fees, comps):
+        data |= {
+            f"{formset.prefix}-TOTAL_FORMS": len(formset.forms),
+            f"{formset.prefix}-INITIAL_FORMS": len(formset.initial),
+        }
+        for i, f in enumerate(formset.forms):
+            for name, field in f.fields.items():
+                value = f.initial.get(name, field.initial)
+                if value is None and hasattr(field, "choices"):
+                    value = next(iter(field.choices))[0]  # a browser sends a select's first option
+                if value is not None and value is not False and value != "":
+                    data[f"{formset.prefix}-{i}-{name}"] = "on" if value is True else value
+    response = client.post(reverse("catalog_office:edit", args=[permit.code]), data)
+    ctx = response.context
+    assert response.status_code == 302, (ctx["form"].errors, ctx["fees"].errors, ctx["components"].errors)
