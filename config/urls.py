@@ -1,11 +1,13 @@
 """URL map: the public portal, the back office, accounts, the API and the admin."""
 
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from egov.api import api
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("egov.catalog.urls")),
     path("quan-tri/thu-tuc/", include("egov.catalog.office_urls")),
     path("tai-khoan/", include("egov.accounts.urls")),
@@ -13,3 +15,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
+
+# Uploaded blank forms: served by Django in the demo; in production by the web server or object storage.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -75,3 +75,7 @@ class SuspendForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Tệp Excel (.xlsx)"))
+
+
+class FormUploadForm(forms.Form):
+    file = forms.FileField(label=_("Tệp mẫu (PDF, Word, Excel; tối đa 10 MB)"))

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<str:code>/", views.procedure_edit, name="edit"),
     path("<str:code>/cong-bo/", views.procedure_publish, name="publish"),
     path("<str:code>/tam-ngung/", views.procedure_suspend, name="suspend"),
+    path("<str:code>/thanh-phan/<int:component_id>/mau/", views.component_form_upload, name="component_form"),
 ]

@@ -23,7 +23,15 @@ from egov.org.models import Agency
 
 from . import selectors, services
 from .excel import ImportRejected, export_workbook, parse_workbook
-from .forms import ComponentFormSet, FeeFormSet, ImportForm, ProcedureForm, PublishForm, SuspendForm
+from .forms import (
+    ComponentFormSet,
+    FeeFormSet,
+    FormUploadForm,
+    ImportForm,
+    ProcedureForm,
+    PublishForm,
+    SuspendForm,
+)
 from .inputs import InputErrors, procedure_input
 from .models import Procedure, ProcedureStatus
 from .permissions import EDIT_ROLES, can_publish_for, can_use_catalog_office
@@ -166,8 +174,14 @@ ACTION_LABELS = {
     "catalog.procedure.update": gettext_lazy("Cập nhật"),
     "catalog.procedure.publish": gettext_lazy("Công bố"),
     "catalog.procedure.suspend": gettext_lazy("Tạm ngừng"),
+    "catalog.procedure.form_attach": gettext_lazy("Tải lên mẫu đơn"),
 }
-_RELATED_LABELS = {"fees": gettext_lazy("phí, lệ phí"), "components": gettext_lazy("thành phần hồ sơ")}
+_RELATED_LABELS = {
+    "fees": gettext_lazy("phí, lệ phí"),
+    "components": gettext_lazy("thành phần hồ sơ"),
+    "component": gettext_lazy("thành phần hồ sơ"),
+    "form_file": gettext_lazy("tệp mẫu"),
+}
 
 
 def _field_label(name: str) -> str:
@@ -263,3 +277,24 @@ def procedure_import(request: HttpRequest) -> HttpResponse:
         {"form": form, "message": message, "row_errors": row_errors},
         status=status,
     )
+
+
+@office_required
+@require_POST
+def component_form_upload(request: HttpRequest, code: str, component_id: int) -> HttpResponse:
+    procedure = _get(request, code)
+    component = procedure.components.filter(pk=component_id).first()
+    form = FormUploadForm(request.POST, request.FILES)
+    if component is None:
+        raise Http404(_("Không có thành phần hồ sơ này."))
+    if not form.is_valid():
+        messages.error(request, _("Hãy chọn tệp mẫu để tải lên."))
+        return redirect("catalog_office:edit", code=code)
+    try:
+        services.component_form_attach(actor=request.user, component=component, upload=form.cleaned_data["file"])
+        messages.success(request, _("Đã tải lên mẫu đơn cho “%(name)s”.") % {"name": component.name})
+    except DomainError as exc:
+        if exc.status == 403:
+            raise DjangoPermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
+    return redirect("catalog_office:edit", code=code)

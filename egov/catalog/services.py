@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -116,6 +118,8 @@ def _apply(procedure: Procedure, data: ProcedureInput, owner: Agency) -> dict[st
     current_comps = [(c.name, c.originals, c.copies, c.required, c.form_name) for c in procedure.components.all()]
     if comps != current_comps:
         changes["components"] = [len(current_comps), len(comps)]
+        # Uploaded blank forms follow their component by name across the replacement.
+        form_files = {c.name: c.form_file.name for c in procedure.components.all() if c.form_file}
         procedure.components.all().delete()
         Component.objects.bulk_create(
             Component(
@@ -126,6 +130,7 @@ def _apply(procedure: Procedure, data: ProcedureInput, owner: Agency) -> dict[st
                 copies=c.copies,
                 required=c.required,
                 form_name=c.form_name,
+                form_file=form_files.get(c.name, ""),
             )
             for i, c in enumerate(data.components)
         )
@@ -278,3 +283,49 @@ def procedure_import(
             procedure_create(actor=actor, data=data, clock=clock)
             counts["created"] += 1
     return counts
+
+
+FORM_MAX_BYTES = 10 * 1024 * 1024
+# Blank forms citizens download: PDF, and Word/Excel/OpenDocument files (ZIP or OLE containers).
+_FORM_SIGNATURES = {
+    b"%PDF-": "pdf",
+    b"PK\x03\x04": "zip",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "ole",
+}
+_FORM_EXTENSIONS = {"pdf": {".pdf"}, "zip": {".docx", ".xlsx", ".odt", ".ods"}, "ole": {".doc", ".xls"}}
+
+
+@transaction.atomic
+def component_form_attach(
+    *, actor: Any, component: Component, upload: UploadedFile, clock: Clock = system_clock
+) -> Component:
+    """Attach the blank form (mẫu đơn, tờ khai) of a dossier component, checked by its content."""
+    component = Component.objects.select_for_update().select_related("procedure__owner").get(pk=component.pk)
+    _require_edit(actor, component.procedure.owner)
+    if upload.size is None or upload.size > FORM_MAX_BYTES:
+        raise DomainError("catalog.form_too_large", _("Tệp mẫu lớn hơn 10 MB."))
+    head = upload.read(8)
+    upload.seek(0)
+    kind = next((k for sig, k in _FORM_SIGNATURES.items() if head.startswith(sig)), None)
+    extension = Path(upload.name or "").suffix.lower()
+    if kind is None or extension not in _FORM_EXTENSIONS[kind]:
+        raise DomainError(
+            "catalog.form_type", _("Tệp mẫu phải là PDF, Word, Excel hoặc OpenDocument, đúng với phần mở rộng của tệp.")
+        )
+    old = component.form_file.name or None
+    component.form_file.save(f"{slugify(fold(component.name))[:60] or 'mau'}{extension}", upload, save=False)
+    new_name = str(component.form_file.name)
+    # The file is written before the row: if saving the row fails, remove it so nothing is orphaned.
+    try:
+        component.save(update_fields=["form_file"])
+        audit_record(
+            actor=actor,
+            action="catalog.procedure.form_attach",
+            obj=component.procedure,
+            changes={"form_file": [old, new_name], "component": component.name},
+            clock=clock,
+        )
+    except Exception:
+        component.form_file.storage.delete(new_name)
+        raise
+    return component

@@ -145,3 +145,42 @@ def test_saving_the_form_as_displayed_works(client, construction_leader, permit)
     response = client.post(reverse("catalog_office:edit", args=[permit.code]), data)
     ctx = response.context
     assert response.status_code == 302, (ctx["form"].errors, ctx["fees"].errors, ctx["components"].errors)
+
+
+def test_blank_form_upload_is_checked_by_content_and_survives_edits(
+    client, construction_leader, permit, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(construction_leader)
+    component = permit.components.get(name="Đơn đề nghị cấp giấy phép xây dựng")
+    url = reverse("catalog_office:component_form", args=[permit.code, component.pk])
+
+    fake = SimpleUploadedFile("mau-don.pdf", b"MZ\x90\x00 this is an executable")
+    client.post(url, {"file": fake})
+    component.refresh_from_db()
+    assert not component.form_file
+    assert list(tmp_path.rglob("*")) == []  # nothing stored
+
+    pdf = SimpleUploadedFile("mau-don.pdf", b"%PDF-1.7\n% a blank form\n")
+    client.post(url, {"file": pdf})
+    component.refresh_from_db()
+    assert component.form_file.name.endswith(".pdf")
+    assert (tmp_path / component.form_file.name).read_bytes().startswith(b"%PDF-")
+    assert audit_events_for(permit).filter(action="catalog.procedure.form_attach").count() == 1
+
+    # Editing the procedure (components are rewritten) keeps the file with its component.
+    client.post(
+        reverse("catalog_office:edit", args=[permit.code]),
+        _form(permit, **{"components-0-name": component.name, "duration_value": 9}),
+    )
+    assert permit.components.get(name=component.name).form_file.name == component.form_file.name
+
+
+def test_official_of_another_agency_cannot_upload_a_form(client, justice_leader, permit):
+    client.force_login(justice_leader)
+    component = permit.components.first()
+    url = reverse("catalog_office:component_form", args=[permit.code, component.pk])
+    response = client.post(url, {"file": SimpleUploadedFile("m.pdf", b"%PDF-1.7\n")})
+    assert response.status_code == 404
+    component.refresh_from_db()
+    assert not component.form_file
