@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from egov.core.admin import AuditedModelAdmin
+
 from .models import OfficialRole, User
 
 
@@ -10,7 +12,7 @@ class RoleInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(AuditedModelAdmin):
     list_display = ("username", "full_name", "kind", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("username", "full_name")

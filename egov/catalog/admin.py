@@ -1,15 +1,17 @@
 from django.contrib import admin
 
+from egov.core.admin import AuditedModelAdmin
+
 from .models import Procedure, Sector
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(AuditedModelAdmin):
     list_display = ("name", "slug")
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(admin.ModelAdmin):
+class ProcedureAdmin(AuditedModelAdmin):
     """Read-only here: procedures change only through the catalogue services (back office)."""
 
     list_display = ("code", "name", "sector", "owner", "status")
