@@ -16,6 +16,16 @@ from .models import OfficialRole, User
 from .validation import normalize_personal_id, normalize_tax_code
 
 
+def _create(
+    *, actor: Any, clock: Clock, username: str, password: str, kind: str, full_name: str, **fields: Any
+) -> User:
+    user = User.objects.create_user(
+        username=username, password=password, kind=kind, full_name=full_name.strip(), **fields
+    )
+    audit_record(actor=actor, action=f"accounts.{kind}.create", obj=user, changes={"kind": kind}, clock=clock)
+    return user
+
+
 @transaction.atomic
 def citizen_create(
     *,
@@ -32,18 +42,18 @@ def citizen_create(
     pid = normalize_personal_id(personal_id, today=clock.now().date())
     if User.objects.filter(personal_id=pid).exists():
         raise DomainError("accounts.personal_id_taken", _("Số định danh cá nhân này đã có tài khoản."))
-    user = User.objects.create_user(
+    return _create(
+        actor=actor,
+        clock=clock,
         username=pid,
         password=password,
-        email=email,
         kind=User.Kind.CITIZEN,
-        full_name=full_name.strip(),
+        full_name=full_name,
         personal_id=pid,
+        email=email,
         phone=phone,
         address=address,
     )
-    audit_record(actor=actor, action="accounts.citizen.create", obj=user, changes={"kind": "citizen"}, clock=clock)
-    return user
 
 
 @transaction.atomic
@@ -62,18 +72,18 @@ def business_create(
     code = normalize_tax_code(tax_code)
     if User.objects.filter(tax_code=code).exists():
         raise DomainError("accounts.tax_code_taken", _("Mã số thuế này đã có tài khoản."))
-    user = User.objects.create_user(
+    return _create(
+        actor=actor,
+        clock=clock,
         username=code,
         password=password,
-        email=email,
         kind=User.Kind.BUSINESS,
-        full_name=name.strip(),
+        full_name=name,
         tax_code=code,
+        email=email,
         phone=phone,
         address=address,
     )
-    audit_record(actor=actor, action="accounts.business.create", obj=user, changes={"kind": "business"}, clock=clock)
-    return user
 
 
 @transaction.atomic
@@ -90,10 +100,15 @@ def official_create(
     """An official's account with roles per agency."""
     if User.objects.filter(username=username).exists():
         raise DomainError("accounts.username_taken", _("Tên đăng nhập đã được dùng."))
-    user = User.objects.create_user(
-        username=username, password=password, email=email, kind=User.Kind.OFFICIAL, full_name=full_name.strip()
+    user = _create(
+        actor=actor,
+        clock=clock,
+        username=username,
+        password=password,
+        kind=User.Kind.OFFICIAL,
+        full_name=full_name,
+        email=email,
     )
-    audit_record(actor=actor, action="accounts.official.create", obj=user, changes={"kind": "official"}, clock=clock)
     for agency, role in roles or []:
         official_role_grant(actor=actor, user=user, agency=agency, role=role, clock=clock)
     return user

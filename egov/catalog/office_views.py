@@ -208,6 +208,18 @@ def _history(procedure: Procedure) -> list[dict[str, Any]]:
     return rows
 
 
+def _act(request: HttpRequest, code: str, action: Callable[[], object], done: str) -> HttpResponse:
+    """Run a service for a back-office button; its refusal becomes a message (or 403), then back to the page."""
+    try:
+        action()
+        messages.success(request, done)
+    except DomainError as exc:
+        if exc.status == 403:
+            raise DjangoPermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
+    return redirect("catalog_office:edit", code=code)
+
+
 @office_required
 @require_POST
 def procedure_publish(request: HttpRequest, code: str) -> HttpResponse:
@@ -216,14 +228,12 @@ def procedure_publish(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Cần số và ngày (dd/mm/yyyy) của quyết định công bố."))
         return redirect("catalog_office:edit", code=code)
-    try:
-        services.procedure_publish(actor=request.user, procedure=procedure, **form.cleaned_data)
-        messages.success(request, _("Đã công bố thủ tục."))
-    except DomainError as exc:
-        if exc.status == 403:
-            raise DjangoPermissionDenied(exc.message) from exc
-        messages.error(request, exc.message)
-    return redirect("catalog_office:edit", code=code)
+    return _act(
+        request,
+        code,
+        lambda: services.procedure_publish(actor=request.user, procedure=procedure, **form.cleaned_data),
+        _("Đã công bố thủ tục."),
+    )
 
 
 @office_required
@@ -234,14 +244,13 @@ def procedure_suspend(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Cần ghi lý do tạm ngừng."))
         return redirect("catalog_office:edit", code=code)
-    try:
-        services.procedure_suspend(actor=request.user, procedure=procedure, reason=form.cleaned_data["reason"])
-        messages.success(request, _("Đã tạm ngừng thủ tục."))
-    except DomainError as exc:
-        if exc.status == 403:
-            raise DjangoPermissionDenied(exc.message) from exc
-        messages.error(request, exc.message)
-    return redirect("catalog_office:edit", code=code)
+    reason = form.cleaned_data["reason"]
+    return _act(
+        request,
+        code,
+        lambda: services.procedure_suspend(actor=request.user, procedure=procedure, reason=reason),
+        _("Đã tạm ngừng thủ tục."),
+    )
 
 
 @office_required
@@ -290,11 +299,10 @@ def component_form_upload(request: HttpRequest, code: str, component_id: int) ->
     if not form.is_valid():
         messages.error(request, _("Hãy chọn tệp mẫu để tải lên."))
         return redirect("catalog_office:edit", code=code)
-    try:
-        services.component_form_attach(actor=request.user, component=component, upload=form.cleaned_data["file"])
-        messages.success(request, _("Đã tải lên mẫu đơn cho “%(name)s”.") % {"name": component.name})
-    except DomainError as exc:
-        if exc.status == 403:
-            raise DjangoPermissionDenied(exc.message) from exc
-        messages.error(request, exc.message)
-    return redirect("catalog_office:edit", code=code)
+    upload = form.cleaned_data["file"]
+    return _act(
+        request,
+        code,
+        lambda: services.component_form_attach(actor=request.user, component=component, upload=upload),
+        _("Đã tải lên mẫu đơn cho “%(name)s”.") % {"name": component.name},
+    )

@@ -16,8 +16,9 @@ def test_editing_an_agency_in_the_admin_is_audited(client, lam_dong, province_ad
     agency = lam_dong["so-y-te"]
     url = reverse("admin:org_agency_change", args=[agency.pk])
     form = client.get(url).context["adminform"].form
-    data = {name: (value.pk if hasattr(value, "pk") else value) for name, value in form.initial.items()
-            if value is not None}
+    data = {
+        name: (value.pk if hasattr(value, "pk") else value) for name, value in form.initial.items() if value is not None
+    }
     data |= {"phone": "02633822222", "is_active": "on"}
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
