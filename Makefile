@@ -9,7 +9,7 @@ UV_VERSION := 0.13.9
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: help install demo serve test lint typecheck pytest messages bench clean
+.PHONY: help install lock demo serve test lint typecheck pytest messages bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,6 +23,10 @@ $(STAMP): requirements/dev.txt package-lock.json
 	rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP) ## Create .venv and install the pinned dependencies (requirements/*.txt, package-lock.json)
+
+lock: install ## Re-pin requirements/*.txt from requirements/*.in (then commit both)
+	$(VENV)/bin/uv pip compile --quiet --python-version 3.11 requirements/base.in -o requirements/base.txt
+	$(VENV)/bin/uv pip compile --quiet --python-version 3.11 requirements/dev.in -o requirements/dev.txt
 
 messages: install ## Compile the translations (locale/*/LC_MESSAGES/django.mo)
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
