@@ -27,7 +27,9 @@ INSTALLED_APPS = [
     "egov.core",
     "egov.org",
     "egov.accounts",
+    "egov.notifications",
     "egov.catalog",
+    "egov.dossiers",
     "egov.demo",
 ]
 
@@ -103,6 +105,9 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="egov@lamdong.gov.vn")
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# SMS gateway adapter (dotted path); the console backend prints messages in the demo.
+SMS_BACKEND = env.str("SMS_BACKEND", default="egov.notifications.sms.ConsoleSmsBackend")
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)

@@ -1,0 +1,1 @@
+"""Dossiers (hồ sơ): application, reception, the status machine, codes, timeline, slips, tracking."""
