@@ -136,6 +136,16 @@ OFFICE_HOURS = [(time(7, 0), time(11, 30)), (time(13, 30), time(17, 0))]
 RECEPTION_CUTOFF = time.fromisoformat(env.str("RECEPTION_CUTOFF", default="15:00"))
 DUE_SOON_HOURS = env.int("DUE_SOON_HOURS", default=8)
 
+# --- Dossiers ---------------------------------------------------------------------------------
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+# clamd to scan every upload: "unix:/run/clamav/clamd.ctl" or "host:3310"; empty = no scanning.
+CLAMAV_ADDRESS = env.str("CLAMAV_ADDRESS", default="")
+# Where the public tracking page lives (printed as a QR code on every slip).
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+# Rule set a new dossier is received under (DESIGN.md §2).
+DOSSIER_RULE_SET = env.str("DOSSIER_RULE_SET", default="nd118_2025")
+
 # --- Search ---------------------------------------------------------------------------------
 # Minimum trigram word similarity for a typo-tolerant match on PostgreSQL (0-1; lower finds more).
 SEARCH_TRIGRAM_THRESHOLD = env.float("SEARCH_TRIGRAM_THRESHOLD", default=0.5)

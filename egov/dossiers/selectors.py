@@ -1,0 +1,74 @@
+"""Reads of dossiers; the only ways to fetch one, each deciding who may see what."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from egov.accounts.selectors import user_agencies, user_is_province_admin
+from egov.core.errors import NotFound
+
+from .codes import parse_code
+from .models import Document, Dossier
+
+_NOT_FOUND = "Không tìm thấy hồ sơ."
+
+
+def dossier_list_for_applicant(user: Any) -> QuerySet[Dossier]:
+    """A citizen's or business's own dossiers, newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return Dossier.objects.none()
+    return Dossier.objects.filter(applicant=user).select_related("procedure", "agency")
+
+
+def dossier_list_for_official(user: Any) -> QuerySet[Dossier]:
+    """Dossiers of the agencies where the official holds a role (all for a province administrator)."""
+    qs = Dossier.objects.select_related("procedure", "agency")
+    if user_is_province_admin(user):
+        return qs
+    agencies = user_agencies(user)
+    return qs.filter(agency__in=agencies) if agencies else qs.none()
+
+
+def dossier_queue(user: Any, *, status: str = "", query: str = "") -> QuerySet[Dossier]:
+    """The reception queue: the official's agencies' dossiers, filterable by status and code or name."""
+    qs = dossier_list_for_official(user)
+    if status:
+        qs = qs.filter(status=status)
+    if query.strip():
+        q = query.strip()
+        qs = qs.filter(Q(code__icontains=q) | Q(applicant_name__icontains=q) | Q(procedure_name__icontains=q))
+    return qs.order_by("created_at", "id")
+
+
+def dossier_get_for_user(user: Any, code: str) -> Dossier:
+    """The dossier with `code` if `user` is its applicant or an official of its agency; NotFound otherwise."""
+    visible = dossier_list_for_applicant(user) | dossier_list_for_official(user)
+    dossier = visible.filter(code=code).select_related("procedure", "agency").first()
+    if dossier is None:
+        raise NotFound("dossiers.not_found", _NOT_FOUND)
+    return dossier
+
+
+def dossier_track(code: str, phone_last4: str) -> Dossier:
+    """Public tracking without signing in: the code and the last 4 digits of the applicant's phone.
+
+    A wrong code and a wrong phone give the same answer, so the page does not confirm that a code exists.
+    """
+    digits = "".join(ch for ch in phone_last4 if ch.isdigit())
+    if parse_code(code) is None or len(digits) != 4:
+        raise NotFound("dossiers.not_found", _NOT_FOUND)
+    dossier = Dossier.objects.filter(code=code.strip().upper()).select_related("procedure", "agency").first()
+    if dossier is None or not "".join(ch for ch in dossier.applicant_phone if ch.isdigit()).endswith(digits):
+        raise NotFound("dossiers.not_found", _NOT_FOUND)
+    return dossier
+
+
+def document_get_for_user(user: Any, public_id: str) -> Document:
+    """A dossier's file, only for its applicant or an official of its agency."""
+    visible = dossier_list_for_applicant(user) | dossier_list_for_official(user)
+    document = Document.objects.filter(public_id=public_id, dossier__in=visible).select_related("dossier").first()
+    if document is None:
+        raise NotFound("dossiers.document_not_found", "Không tìm thấy tệp.")
+    return document

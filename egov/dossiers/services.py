@@ -1,0 +1,469 @@
+"""Writes to dossiers: submission (online, desk, postal), reception decisions and the one status machine.
+
+Every service is atomic, checks who acts, and writes the audit trail and the applicant's timeline
+in the same transaction. Files are stored before the rows that point to them; if the transaction
+fails, the stored files are deleted again, so a failure leaves neither a half dossier nor an orphan
+file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from egov.accounts.models import Role
+from egov.accounts.selectors import user_has_role
+from egov.catalog.models import Component, OnlineLevel, Procedure, ProcedureStatus
+from egov.core.audit import audit_record
+from egov.core.clock import Clock, system_clock
+from egov.core.errors import DomainError, PermissionDenied
+from egov.core.selectors import working_calendar
+from egov.org.models import Agency
+
+from .appointment import appointment_for
+from .codes import format_code
+from .models import Channel, DailyCounter, Document, Dossier, Status, TimelineEvent
+from .status import allowed
+from .uploads import check_upload
+
+DESK_ROLES = {Role.RECEIVER.value, Role.LEADER.value}
+T = TypeVar("T")
+
+
+@dataclass
+class Applicant:
+    """Who applies, as typed at the desk or taken from the signed-in account."""
+
+    name: str
+    phone: str
+    personal_id: str = ""
+    email: str = ""
+    address: str = ""
+    proxy_name: str = ""
+    proxy_personal_id: str = ""
+    proxy_phone: str = ""
+
+
+@dataclass
+class Attachment:
+    """One uploaded file for one component of the procedure."""
+
+    component: Component | None
+    upload: UploadedFile
+    name: str = ""
+
+
+@dataclass
+class _Stored:
+    names: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def _files_removed_on_failure() -> Iterator[_Stored]:
+    stored = _Stored()
+    try:
+        yield stored
+    except BaseException:
+        for name in stored.names:
+            default_storage.delete(name)
+        raise
+
+
+def _with_file_cleanup(work: Callable[[_Stored], T]) -> T:
+    with _files_removed_on_failure() as stored, transaction.atomic():
+        return work(stored)
+
+
+# --- the status machine ------------------------------------------------------------------------
+
+
+def dossier_transition(
+    *, actor: Any, dossier: Dossier, to: str, reason: str = "", note: str = "", clock: Clock = system_clock
+) -> Dossier:
+    """The one way to change a dossier's status: checked against the table, audited, on the timeline."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("dossier_transition must run inside the calling service's transaction")
+    current = dossier.status
+    if not allowed(current, to):
+        raise DomainError(
+            "dossiers.bad_transition",
+            _("Không thể chuyển hồ sơ từ “%(from)s” sang “%(to)s”."),
+            **{"from": Status(current).label, "to": Status(to).label},
+        )
+    if current == Status.SUPPLEMENT and to in (Status.NEW, Status.PROCESSING):
+        came_from = dossier.timeline.filter(status_to=Status.SUPPLEMENT).order_by("-at", "-id").first()
+        if came_from is not None and came_from.status_from != to:
+            raise DomainError("dossiers.bad_transition", _("Hồ sơ bổ sung phải quay lại bước trước đó."))
+    dossier.status = to
+    dossier.save(update_fields=["status", "updated_at"])
+    label = actor.get_full_name() if hasattr(actor, "get_full_name") and actor.get_full_name() else str(actor)
+    TimelineEvent.objects.create(
+        dossier=dossier,
+        at=clock.now(),
+        actor_label=label[:200],
+        status_from=current,
+        status_to=to,
+        note=note or reason,
+    )
+    audit_record(
+        actor=actor,
+        action=f"dossiers.dossier.{to}",
+        obj=dossier,
+        changes={"status": [current, to]},
+        reason=reason,
+        clock=clock,
+    )
+    return dossier
+
+
+# --- codes ---------------------------------------------------------------------------------------
+
+
+def dossier_code_take(*, agency: Agency, at: datetime) -> str:
+    """The next code of `agency` for the day of `at`; gap-free: the counter row stays locked until commit."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("a dossier code must be taken inside the transaction that uses it")
+    day = at.date()
+    try:
+        with transaction.atomic():  # first code of the day: two desks may race to create the row
+            DailyCounter.objects.get_or_create(agency=agency, day=day)
+    except IntegrityError:
+        pass
+    counter = DailyCounter.objects.select_for_update().get(agency=agency, day=day)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return format_code(agency.eid_code, day, counter.last)
+
+
+# --- submission ------------------------------------------------------------------------------------
+
+
+def _check_procedure(procedure: Procedure, channel: str) -> None:
+    if procedure.status != ProcedureStatus.PUBLISHED:
+        raise DomainError("dossiers.procedure_unpublished", _("Thủ tục này hiện không nhận hồ sơ."))
+    if channel == Channel.ONLINE and procedure.online_level == OnlineLevel.NONE:
+        raise DomainError("dossiers.not_online", _("Thủ tục này không nộp trực tuyến được; vui lòng nộp trực tiếp."))
+
+
+def _check_components(procedure: Procedure, attachments: Sequence[Attachment]) -> None:
+    given = {a.component.pk for a in attachments if a.component is not None}
+    foreign = [a for a in attachments if a.component is not None and a.component.procedure_id != procedure.pk]
+    if foreign:
+        raise DomainError("dossiers.bad_component", _("Giấy tờ không thuộc thủ tục này."))
+    missing = [c.name for c in procedure.components.all() if c.required and c.pk not in given]
+    if missing:
+        raise DomainError(
+            "dossiers.missing_components", _("Còn thiếu giấy tờ bắt buộc: %(names)s."), names="; ".join(missing)
+        )
+
+
+def _store(dossier: Dossier, attachments: Sequence[Attachment], actor: Any, stored: _Stored, clock: Clock) -> None:
+    checked = [(a, check_upload(a.upload)) for a in attachments]  # every file is checked before any is kept
+    for attachment, result in checked:
+        document = Document(
+            dossier=dossier,
+            component=attachment.component,
+            name=attachment.name or (attachment.component.name if attachment.component else result.upload.name or ""),
+            original_filename=(result.upload.name or "")[:255],
+            content_type=result.content_type,
+            size=result.size,
+            sha256=result.sha256,
+            uploaded_by=actor,
+            uploaded_at=clock.now(),
+        )
+        document.file.save("upload", result.upload, save=False)
+        stored.names.append(document.file.name or "")
+        document.save()
+
+
+def _new_dossier(
+    *,
+    actor: Any,
+    procedure: Procedure,
+    agency: Agency,
+    channel: str,
+    applicant: Applicant,
+    form_data: dict[str, Any],
+    clock: Clock,
+    applicant_user: Any = None,
+    idempotency_key: str | None = None,
+    postal_waybill: str = "",
+    result_by_post: bool = False,
+) -> Dossier:
+    if not applicant.name.strip() or not applicant.phone.strip():
+        raise DomainError("dossiers.applicant_required", _("Cần họ tên và số điện thoại của người nộp."))
+    if channel == Channel.POSTAL and not postal_waybill.strip():
+        raise DomainError("dossiers.waybill_required", _("Hồ sơ qua bưu chính cần số vận đơn."))
+    now = clock.now()
+    return Dossier.objects.create(
+        procedure=procedure,
+        agency=agency,
+        channel=channel,
+        rule_set=settings.DOSSIER_RULE_SET,
+        procedure_name=procedure.name,
+        duration_value=procedure.duration_value,
+        duration_unit=procedure.duration_unit,
+        applicant=applicant_user,
+        applicant_name=applicant.name.strip(),
+        applicant_phone=applicant.phone.strip(),
+        applicant_personal_id=applicant.personal_id,
+        applicant_email=applicant.email,
+        applicant_address=applicant.address,
+        proxy_name=applicant.proxy_name,
+        proxy_personal_id=applicant.proxy_personal_id,
+        proxy_phone=applicant.proxy_phone,
+        postal_waybill=postal_waybill.strip(),
+        result_by_post=result_by_post,
+        form_data=form_data,
+        idempotency_key=idempotency_key,
+        created_by=actor,
+        created_at=now,
+        submitted_at=now,
+    )
+
+
+def dossier_submit_online(
+    *,
+    actor: Any,
+    procedure: Procedure,
+    agency: Agency,
+    attachments: Sequence[Attachment],
+    form_data: dict[str, Any] | None = None,
+    proxy: Applicant | None = None,
+    idempotency_key: str,
+    clock: Clock = system_clock,
+) -> Dossier:
+    """A signed-in citizen or business submits online: status `new`, a code to track, documents kept.
+
+    Submitting twice with the same idempotency key (a double click) returns the first dossier.
+    """
+    if not getattr(actor, "is_authenticated", False) or actor.kind == "official":
+        raise PermissionDenied("dossiers.citizens_only", _("Chỉ công dân, doanh nghiệp nộp hồ sơ trực tuyến."))
+    key = f"{actor.pk}:{idempotency_key}"
+    earlier = Dossier.objects.filter(idempotency_key=key).first()
+    if earlier is not None:
+        return earlier
+
+    def work(stored: _Stored) -> Dossier:
+        _check_procedure(procedure, Channel.ONLINE)
+        _check_components(procedure, attachments)
+        applicant = Applicant(
+            name=actor.full_name,
+            phone=actor.phone,
+            personal_id=actor.personal_id or actor.tax_code or "",
+            email=actor.email,
+            address=actor.address,
+        )
+        if proxy is not None:
+            applicant = Applicant(**{**proxy.__dict__})
+            applicant.proxy_name, applicant.proxy_personal_id, applicant.proxy_phone = (
+                actor.full_name,
+                actor.personal_id or "",
+                actor.phone,
+            )
+        dossier = _new_dossier(
+            actor=actor,
+            procedure=procedure,
+            agency=agency,
+            channel=Channel.ONLINE,
+            applicant=applicant,
+            form_data=form_data or {},
+            clock=clock,
+            applicant_user=actor,
+            idempotency_key=key,
+        )
+        _store(dossier, attachments, actor, stored, clock)
+        dossier.code = dossier_code_take(agency=agency, at=clock.now())
+        dossier.save(update_fields=["code"])
+        TimelineEvent.objects.create(
+            dossier=dossier,
+            at=clock.now(),
+            actor_label=applicant.name[:200],
+            status_to=Status.NEW,
+            note=_("Nộp hồ sơ trực tuyến"),
+        )
+        audit_record(
+            actor=actor,
+            action="dossiers.dossier.submit",
+            obj=dossier,
+            changes={"channel": Channel.ONLINE, "documents": len(attachments)},
+            clock=clock,
+        )
+        return dossier
+
+    try:
+        return _with_file_cleanup(work)
+    except IntegrityError:
+        # The same key raced in from a second click: the first one won; hand it back.
+        earlier = Dossier.objects.filter(idempotency_key=key).first()
+        if earlier is None:
+            raise
+        return earlier
+
+
+def _require_desk(actor: Any, agency: Agency) -> None:
+    if not user_has_role(actor, agency, DESK_ROLES):
+        raise PermissionDenied(
+            "dossiers.desk_only", _("Chỉ cán bộ tiếp nhận của %(agency)s làm được việc này."), agency=agency.name
+        )
+
+
+def dossier_register_at_desk(
+    *,
+    actor: Any,
+    procedure: Procedure,
+    agency: Agency,
+    applicant: Applicant,
+    attachments: Sequence[Attachment],
+    channel: str = Channel.DESK,
+    postal_waybill: str = "",
+    result_by_post: bool = False,
+    form_data: dict[str, Any] | None = None,
+    applicant_user: Any = None,
+    clock: Clock = system_clock,
+) -> Dossier:
+    """The desk enters a dossier handed in person (checked on the spot, so received at once) or one that
+    came by post (recorded as `new` with its waybill, then decided like an online dossier)."""
+    _require_desk(actor, agency)
+    if channel not in (Channel.DESK, Channel.POSTAL):
+        raise DomainError("dossiers.bad_channel", _("Kênh nộp không hợp lệ."))
+
+    def work(stored: _Stored) -> Dossier:
+        _check_procedure(procedure, channel)
+        _check_components(procedure, attachments)
+        dossier = _new_dossier(
+            actor=actor,
+            procedure=procedure,
+            agency=agency,
+            channel=channel,
+            applicant=applicant,
+            form_data=form_data or {},
+            clock=clock,
+            applicant_user=applicant_user,
+            postal_waybill=postal_waybill,
+            result_by_post=result_by_post,
+        )
+        _store(dossier, attachments, actor, stored, clock)
+        note = (
+            _("Nhận qua bưu chính, vận đơn %(waybill)s") % {"waybill": postal_waybill}
+            if channel == Channel.POSTAL
+            else _("Nộp trực tiếp tại Bộ phận Một cửa")
+        )
+        TimelineEvent.objects.create(
+            dossier=dossier, at=clock.now(), actor_label=actor.full_name[:200], status_to=Status.NEW, note=note
+        )
+        audit_record(
+            actor=actor,
+            action="dossiers.dossier.register",
+            obj=dossier,
+            changes={"channel": channel, "documents": len(attachments)},
+            clock=clock,
+        )
+        if channel == Channel.DESK:  # walk-in: checked before it gets its code
+            _receive(actor=actor, dossier=dossier, clock=clock)
+        else:
+            dossier.code = dossier_code_take(agency=agency, at=clock.now())
+            dossier.save(update_fields=["code"])
+        return dossier
+
+    return _with_file_cleanup(work)
+
+
+# --- reception decisions ---------------------------------------------------------------------------
+
+
+def _locked_for_desk(actor: Any, dossier: Dossier) -> Dossier:
+    dossier = Dossier.objects.select_for_update().select_related("agency", "procedure").get(pk=dossier.pk)
+    _require_desk(actor, dossier.agency)
+    return dossier
+
+
+def _receive(*, actor: Any, dossier: Dossier, clock: Clock) -> Dossier:
+    now = clock.now()
+    plan = appointment_for(now, dossier.duration_value, dossier.duration_unit, working_calendar())
+    if not dossier.code:
+        dossier.code = dossier_code_take(agency=dossier.agency, at=now)
+    dossier.received_at, dossier.clock_start_at, dossier.due_at = now, plan.clock_start, plan.due_at
+    dossier.save(update_fields=["code", "received_at", "clock_start_at", "due_at", "updated_at"])
+    return dossier_transition(actor=actor, dossier=dossier, to=Status.RECEIVED, note=plan.explanation, clock=clock)
+
+
+@transaction.atomic
+def dossier_accept(*, actor: Any, dossier: Dossier, clock: Clock = system_clock) -> Dossier:
+    """The desk accepts an online or postal dossier as complete: the legal clock starts."""
+    dossier = _locked_for_desk(actor, dossier)
+    return _receive(actor=actor, dossier=dossier, clock=clock)
+
+
+@transaction.atomic
+def dossier_request_supplement(
+    *,
+    actor: Any,
+    dossier: Dossier,
+    items: Sequence[str],
+    note: str = "",
+    reason_for_another: str = "",
+    clock: Clock = system_clock,
+) -> Dossier:
+    """Ask the applicant, in writing and once, for everything missing or wrong."""
+    dossier = _locked_for_desk(actor, dossier)
+    wanted = [item.strip() for item in items if item.strip()]
+    if not wanted:
+        raise DomainError("dossiers.items_required", _("Cần liệt kê từng giấy tờ còn thiếu hoặc cần sửa."))
+    if dossier.supplement_requests >= 1 and not reason_for_another.strip():
+        raise DomainError(
+            "dossiers.supplement_once",
+            _("Đã yêu cầu bổ sung một lần; yêu cầu lần nữa phải ghi rõ lý do."),
+        )
+    dossier.supplement_requests += 1
+    dossier.save(update_fields=["supplement_requests"])
+    text = "\n".join(f"{i}. {item}" for i, item in enumerate(wanted, start=1))
+    return dossier_transition(
+        actor=actor,
+        dossier=dossier,
+        to=Status.SUPPLEMENT,
+        reason=reason_for_another or note,
+        note=f"{note}\n{text}".strip(),
+        clock=clock,
+    )
+
+
+@transaction.atomic
+def dossier_refuse(*, actor: Any, dossier: Dossier, reason: str, clock: Clock = system_clock) -> Dossier:
+    """Refuse to receive, with the reason the applicant will read."""
+    dossier = _locked_for_desk(actor, dossier)
+    if not reason.strip():
+        raise DomainError("dossiers.reason_required", _("Cần ghi rõ lý do từ chối."))
+    return dossier_transition(actor=actor, dossier=dossier, to=Status.REFUSED, reason=reason.strip(), clock=clock)
+
+
+def dossier_supplement_submit(
+    *, actor: Any, dossier: Dossier, attachments: Sequence[Attachment], note: str = "", clock: Clock = system_clock
+) -> Dossier:
+    """The applicant sends what was asked for; the dossier goes back to the desk."""
+
+    def work(stored: _Stored) -> Dossier:
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        if locked.applicant_id is None or locked.applicant_id != getattr(actor, "pk", None):
+            raise PermissionDenied("dossiers.not_yours", _("Đây không phải hồ sơ của bạn."))
+        if locked.status != Status.SUPPLEMENT:
+            raise DomainError("dossiers.not_waiting", _("Hồ sơ không ở trạng thái chờ bổ sung."))
+        if not attachments:
+            raise DomainError("dossiers.files_required", _("Cần đính kèm giấy tờ bổ sung."))
+        _store(locked, attachments, actor, stored, clock)
+        previous = locked.timeline.filter(status_to=Status.SUPPLEMENT).order_by("-at", "-id").first()
+        back_to = previous.status_from if previous else Status.NEW
+        return dossier_transition(
+            actor=actor, dossier=locked, to=back_to, note=note or _("Đã bổ sung giấy tờ"), clock=clock
+        )
+
+    return _with_file_cleanup(work)
