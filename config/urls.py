@@ -10,6 +10,8 @@ from egov.api import api
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("egov.catalog.urls")),
     path("quan-tri/thu-tuc/", include("egov.catalog.office_urls")),
+    path("mot-cua/", include("egov.dossiers.office_urls")),
+    path("", include("egov.dossiers.urls")),
     path("tai-khoan/", include("egov.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -7,7 +7,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from egov.accounts.selectors import user_agencies, user_is_province_admin
+from egov.catalog.models import Procedure
 from egov.core.errors import NotFound
+from egov.org.models import Agency, Level
 
 from .codes import parse_code
 from .models import Document, Dossier
@@ -72,3 +74,14 @@ def document_get_for_user(user: Any, public_id: str) -> Document:
     if document is None:
         raise NotFound("dossiers.document_not_found", "Không tìm thấy tệp.")
     return document
+
+
+def receiving_agencies(procedure: Procedure) -> QuerySet[Agency]:
+    """Where a procedure's dossiers are handed in: the provincial service centre for provincial
+    procedures, any commune's People's Committee for commune ones."""
+    q = Q(pk__in=[])
+    if procedure.at_province:
+        q |= Q(kind=Agency.Kind.SERVICE_CENTRE, level=Level.PROVINCE)
+    if procedure.at_commune:
+        q |= Q(level=Level.COMMUNE)
+    return Agency.objects.filter(q, is_active=True).order_by("level", "name_folded")

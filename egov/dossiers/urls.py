@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dossiers"
+
+urlpatterns = [
+    path("nop/<str:code>/", views.apply, name="apply"),
+    path("ho-so-cua-toi/", views.my_dossiers, name="mine"),
+    path("ho-so/<str:code>/", views.detail, name="detail"),
+    path("tep/<uuid:public_id>/", views.document_download, name="document"),
+    path("tra-cuu/", views.track, name="track"),
+]

@@ -1,0 +1,168 @@
+"""Citizen pages: apply online, my dossiers, a dossier with its timeline and files; public tracking."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from egov.catalog import selectors as catalog_selectors
+from egov.core.errors import DomainError, NotFound
+
+from . import selectors, services
+from .forms import ApplyForm, SupplementSubmitForm, TrackForm
+from .models import Slip, Status
+from .services import Applicant, Attachment
+
+
+def _attachments(form: Any, procedure: Any) -> list[Attachment]:
+    result = []
+    for component in procedure.components.all():
+        for upload in form.cleaned_data.get(f"component_{component.pk}") or []:
+            result.append(Attachment(component=component, upload=upload))
+    return result
+
+
+@login_required
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        procedure = catalog_selectors.procedure_get_published(code)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    if request.user.kind == "official":  # type: ignore[union-attr]
+        messages.error(request, _("Cán bộ nhập hồ sơ cho công dân tại trang Một cửa."))
+        return redirect("catalog:procedure_detail", code=code)
+    agencies = selectors.receiving_agencies(procedure)
+    initial: dict[str, Any] = {"idempotency_key": uuid.uuid4().hex}
+    if agencies.count() == 1:
+        initial["agency"] = agencies.first()
+    form = ApplyForm(
+        request.POST or None, request.FILES or None, procedure=procedure, agencies=agencies, initial=initial
+    )
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        proxy = None
+        if data["on_behalf"]:
+            proxy = Applicant(
+                name=data["principal_name"], phone=data["principal_phone"], personal_id=data["principal_personal_id"]
+            )
+        try:
+            dossier = services.dossier_submit_online(
+                actor=request.user,
+                procedure=procedure,
+                agency=data["agency"],
+                attachments=_attachments(form, procedure),
+                proxy=proxy,
+                idempotency_key=data["idempotency_key"],
+            )
+            messages.success(
+                request,
+                _("Đã nộp hồ sơ %(code)s. Bộ phận Một cửa sẽ kiểm tra và báo kết quả tiếp nhận.")
+                % {"code": dossier.code},
+            )
+            return redirect("dossiers:detail", code=dossier.code)
+        except DomainError as exc:
+            error = exc.message
+    return render(
+        request,
+        "dossiers/apply.html",
+        {"procedure": procedure, "form": form, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def my_dossiers(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.dossier_list_for_applicant(request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "dossiers/my_list.html", {"page": page})
+
+
+def _visible(request: HttpRequest, code: str) -> Any:
+    try:
+        return selectors.dossier_get_for_user(request.user, code)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@login_required
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _visible(request, code)
+    form = SupplementSubmitForm(request.POST or None, request.FILES or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dossier_supplement_submit(
+                actor=request.user,
+                dossier=dossier,
+                note=form.cleaned_data["note"],
+                attachments=[Attachment(component=None, upload=f) for f in form.cleaned_data["files"]],
+            )
+            messages.success(request, _("Đã gửi giấy tờ bổ sung."))
+            return redirect("dossiers:detail", code=code)
+        except DomainError as exc:
+            error = exc.message
+    return render(
+        request,
+        "dossiers/detail.html",
+        {
+            "dossier": dossier,
+            "timeline": dossier.timeline.all(),
+            "documents": dossier.documents.all(),
+            "slips": dossier.slips.all(),
+            "supplement_form": form,
+            "error": error,
+            "can_supplement": dossier.status == Status.SUPPLEMENT and dossier.applicant_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+def document_download(request: HttpRequest, public_id: str) -> FileResponse:
+    try:
+        document = selectors.document_get_for_user(request.user, public_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_filename,
+        content_type=document.content_type,
+    )
+
+
+def track(request: HttpRequest) -> HttpResponse:
+    """Public: the dossier code and the last 4 digits of the applicant's phone; verifies a slip's code too."""
+    form = TrackForm(request.GET or None)
+    dossier, slip_check = None, None
+    if request.GET and form.is_valid():
+        try:
+            dossier = selectors.dossier_track(form.cleaned_data["ma"], form.cleaned_data["so"])
+        except NotFound:
+            form.add_error(None, _("Không tìm thấy hồ sơ với mã và số điện thoại này."))
+    digest = request.GET.get("h", "").strip().lower()
+    if digest and request.GET.get("ma"):
+        slip_check = (
+            Slip.objects.filter(
+                dossier__code=request.GET["ma"].strip().upper(), content_hash__startswith=digest
+            ).exists()
+            if len(digest) >= 16
+            else False
+        )
+    return render(
+        request,
+        "dossiers/track.html",
+        {
+            "form": form,
+            "dossier": dossier,
+            "timeline": dossier.timeline.all() if dossier else [],
+            "slip_check": slip_check,
+            "digest": digest,
+        },
+    )

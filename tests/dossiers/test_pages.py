@@ -1,0 +1,94 @@
+"""The application, tracking and desk pages, and who may see which dossier and file through them."""
+
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from egov.dossiers.models import Dossier, Status
+from tests.dossiers.conftest import pdf
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def submitted(client, applicant, procedure, centre):
+    client.force_login(applicant)
+    component = procedure.components.get(required=True)
+    response = client.post(
+        reverse("dossiers:apply", args=[procedure.code]),
+        {
+            "agency": centre.pk,
+            "idempotency_key": uuid.uuid4().hex,
+            f"component_{component.pk}": pdf(),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    client.logout()
+    return Dossier.objects.get()
+
+
+def test_citizen_applies_and_sees_the_dossier(client, applicant, submitted):
+    client.force_login(applicant)
+    page = client.get(reverse("dossiers:detail", args=[submitted.code])).content.decode()
+    assert submitted.code in page and "Mới đăng ký" in page and "Giấy chứng sinh" in page
+    assert submitted.code in client.get(reverse("dossiers:mine")).content.decode()
+
+
+def test_missing_required_file_is_explained(client, applicant, procedure, centre):
+    client.force_login(applicant)
+    response = client.post(
+        reverse("dossiers:apply", args=[procedure.code]), {"agency": centre.pk, "idempotency_key": "x"}
+    )
+    assert response.status_code == 200 and "bắt buộc" in response.content.decode()
+    assert not Dossier.objects.exists()
+
+
+def test_tracking_by_code_and_last_four_digits(client, submitted):
+    url = reverse("dossiers:track")
+    page = client.get(url, {"ma": submitted.code, "so": "5678"}).content.decode()
+    assert "Mới đăng ký" in page and submitted.procedure_name in page
+    wrong = client.get(url, {"ma": submitted.code, "so": "0000"}).content.decode()
+    unknown = client.get(url, {"ma": "000.00.02.H39-260310-9999", "so": "5678"}).content.decode()
+    for page in (wrong, unknown):
+        assert "Không tìm thấy hồ sơ" in page and "Mới đăng ký" not in page
+
+
+def test_desk_queue_check_and_accept(client, receiver, submitted):
+    client.force_login(receiver)
+    assert submitted.code in client.get(reverse("dossiers_office:queue")).content.decode()
+    assert (
+        "Tiếp nhận, lập giấy hẹn"
+        in client.get(reverse("dossiers_office:check", args=[submitted.code])).content.decode()
+    )
+    client.post(reverse("dossiers_office:accept", args=[submitted.code]))
+    submitted.refresh_from_db()
+    assert submitted.status == Status.RECEIVED and submitted.due_at
+
+
+def test_nobody_else_sees_the_dossier_or_its_files(client, submitted, other_receiver):
+    document = submitted.documents.get()
+    file_url = reverse("dossiers:document", args=[document.public_id])
+    detail_url = reverse("dossiers:detail", args=[submitted.code])
+    assert client.get(file_url).status_code == 302  # anonymous: sign in first
+    client.force_login(UserFactory(citizen=True))
+    assert client.get(file_url).status_code == 404 and client.get(detail_url).status_code == 404
+    client.force_login(other_receiver)
+    assert client.get(file_url).status_code == 404
+    assert client.get(reverse("dossiers_office:check", args=[submitted.code])).status_code == 404
+    assert submitted.code not in client.get(reverse("dossiers_office:queue") + "?status=all").content.decode()
+    assert client.post(reverse("dossiers_office:accept", args=[submitted.code])).status_code == 404
+    submitted.refresh_from_db()
+    assert submitted.status == Status.NEW
+
+
+def test_the_applicant_downloads_their_file(client, applicant, submitted):
+    client.force_login(applicant)
+    response = client.get(reverse("dossiers:document", args=[submitted.documents.get().public_id]))
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_citizens_cannot_open_the_desk(client, applicant):
+    client.force_login(applicant)
+    assert client.get(reverse("dossiers_office:queue")).status_code == 403
