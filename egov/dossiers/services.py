@@ -338,8 +338,8 @@ def dossier_register_at_desk(
         raise DomainError("dossiers.bad_channel", _("Kênh nộp không hợp lệ."))
 
     def work(stored: _Stored) -> Dossier:
+        # The officer has the papers in hand: components are checked by eye, scans are optional.
         _check_procedure(procedure, channel)
-        _check_components(procedure, attachments)
         dossier = _new_dossier(
             actor=actor,
             procedure=procedure,
