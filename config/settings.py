@@ -113,6 +113,11 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # Re-sends outbox messages whose sending was lost (broker down at commit time, worker crash).
+    "notifications-send-pending": {"task": "egov.notifications.tasks.send_pending", "schedule": 60.0},
+}
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 
 LOGGING = {
     "version": 1,
