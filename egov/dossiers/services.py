@@ -27,6 +27,7 @@ from egov.core.audit import audit_record
 from egov.core.clock import Clock, system_clock
 from egov.core.errors import DomainError, PermissionDenied
 from egov.core.selectors import working_calendar
+from egov.notifications.services import notification_enqueue
 from egov.org.models import Agency
 
 from .appointment import appointment_for
@@ -123,6 +124,31 @@ def dossier_transition(
         clock=clock,
     )
     return dossier
+
+
+# --- telling the applicant --------------------------------------------------------------------------
+
+
+def _notify(dossier: Dossier, event: str, subject: str, text: str, clock: Clock) -> None:
+    """E-mail and SMS to the applicant through the outbox (sent after commit); a bad address is skipped,
+    it must not stop the desk's decision."""
+    link = f"{settings.PUBLIC_BASE_URL}/tra-cuu/?ma={dossier.code}"
+    body = f"{text}\n{_('Tra cứu')}: {link}"
+    for channel, recipient in (("email", dossier.applicant_email), ("sms", dossier.applicant_phone)):
+        if not recipient:
+            continue
+        try:
+            notification_enqueue(
+                channel=channel,
+                recipient=recipient,
+                subject=subject,
+                body=body,
+                key=f"dossier:{dossier.pk}:{event}:{channel}",
+                obj=dossier,
+                clock=clock,
+            )
+        except DomainError:
+            continue
 
 
 # --- codes ---------------------------------------------------------------------------------------
@@ -394,7 +420,16 @@ def _receive(*, actor: Any, dossier: Dossier, clock: Clock) -> Dossier:
         dossier.code = dossier_code_take(agency=dossier.agency, at=now)
     dossier.received_at, dossier.clock_start_at, dossier.due_at = now, plan.clock_start, plan.due_at
     dossier.save(update_fields=["code", "received_at", "clock_start_at", "due_at", "updated_at"])
-    return dossier_transition(actor=actor, dossier=dossier, to=Status.RECEIVED, note=plan.explanation, clock=clock)
+    dossier_transition(actor=actor, dossier=dossier, to=Status.RECEIVED, note=plan.explanation, clock=clock)
+    _notify(
+        dossier,
+        "received",
+        _("Hồ sơ %(code)s đã được tiếp nhận") % {"code": dossier.code},
+        _("Hồ sơ %(code)s (%(procedure)s) đã được tiếp nhận. %(explanation)s")
+        % {"code": dossier.code, "procedure": dossier.procedure_name, "explanation": plan.explanation},
+        clock,
+    )
+    return dossier
 
 
 @transaction.atomic
@@ -427,7 +462,7 @@ def dossier_request_supplement(
     dossier.supplement_requests += 1
     dossier.save(update_fields=["supplement_requests"])
     text = "\n".join(f"{i}. {item}" for i, item in enumerate(wanted, start=1))
-    return dossier_transition(
+    dossier_transition(
         actor=actor,
         dossier=dossier,
         to=Status.SUPPLEMENT,
@@ -435,6 +470,14 @@ def dossier_request_supplement(
         note=f"{note}\n{text}".strip(),
         clock=clock,
     )
+    _notify(
+        dossier,
+        f"supplement-{dossier.supplement_requests}",
+        _("Hồ sơ %(code)s cần bổ sung, hoàn thiện") % {"code": dossier.code},
+        _("Hồ sơ %(code)s cần bổ sung, hoàn thiện:\n%(items)s") % {"code": dossier.code, "items": text},
+        clock,
+    )
+    return dossier
 
 
 @transaction.atomic
@@ -443,7 +486,15 @@ def dossier_refuse(*, actor: Any, dossier: Dossier, reason: str, clock: Clock = 
     dossier = _locked_for_desk(actor, dossier)
     if not reason.strip():
         raise DomainError("dossiers.reason_required", _("Cần ghi rõ lý do từ chối."))
-    return dossier_transition(actor=actor, dossier=dossier, to=Status.REFUSED, reason=reason.strip(), clock=clock)
+    dossier_transition(actor=actor, dossier=dossier, to=Status.REFUSED, reason=reason.strip(), clock=clock)
+    _notify(
+        dossier,
+        "refused",
+        _("Hồ sơ %(code)s không được tiếp nhận") % {"code": dossier.code},
+        _("Hồ sơ %(code)s không được tiếp nhận. Lý do: %(reason)s") % {"code": dossier.code, "reason": reason.strip()},
+        clock,
+    )
+    return dossier
 
 
 def dossier_supplement_submit(

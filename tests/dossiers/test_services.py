@@ -202,3 +202,37 @@ def test_officials_cannot_submit_online_and_citizens_cannot_touch_others_dossier
         services.dossier_supplement_submit(
             actor=stranger, dossier=dossier, attachments=[Attachment(component=None, upload=pdf())], clock=clock
         )
+
+
+def test_the_applicant_is_told_by_email_and_sms(
+    applicant, procedure, centre, receiver, clock, settings, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from egov.notifications import sms
+
+    settings.SMS_BACKEND = "egov.notifications.sms.LocmemSmsBackend"
+    sms.outbox.clear()
+    first = submit(applicant, procedure, centre, clock, key="a")
+    second = submit(applicant, procedure, centre, clock, key="b")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dossier_accept(actor=receiver, dossier=first, clock=clock)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dossier_request_supplement(actor=receiver, dossier=second, items=["Bản chụp rõ hơn"], clock=clock)
+    subjects = [m.subject for m in mail.outbox]
+    assert subjects == [f"Hồ sơ {first.code} đã được tiếp nhận", f"Hồ sơ {second.code} cần bổ sung, hoàn thiện"]
+    assert "hẹn trả kết quả lúc" in mail.outbox[0].body and "/tra-cuu/?ma=" in mail.outbox[0].body
+    assert [m.to for m in sms.outbox] == ["0912345678", "0912345678"]
+    assert "1. Bản chụp rõ hơn" in sms.outbox[1].text
+
+
+def test_nothing_is_sent_when_the_decision_fails(
+    applicant, procedure, centre, receiver, clock, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.core import mail
+
+    dossier = submit(applicant, procedure, centre, clock)
+    monkeypatch.setattr(services, "dossier_transition", lambda **kw: (_ for _ in ()).throw(RuntimeError("crash")))
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        services.dossier_accept(actor=receiver, dossier=dossier, clock=clock)
+    assert mail.outbox == []
