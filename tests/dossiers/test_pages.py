@@ -96,9 +96,15 @@ def test_citizens_cannot_open_the_desk(client, applicant):
 
 def test_desk_enters_a_walk_in_dossier_with_scans(client, receiver, procedure):
     client.force_login(receiver)
-    response = client.post(reverse("dossiers_office:register"), {
-        "procedure": procedure.pk, "channel": "desk", "applicant_name": "Lê Thị Hồng", "applicant_phone": "0909123456",
-        "scans": [pdf("scan-1.pdf"), pdf("scan-2.pdf")],
-    })
+    response = client.post(
+        reverse("dossiers_office:register"),
+        {
+            "procedure": procedure.pk,
+            "channel": "desk",
+            "applicant_name": "Lê Thị Hồng",
+            "applicant_phone": "0909123456",
+            "scans": [pdf("scan-1.pdf"), pdf("scan-2.pdf")],
+        },
+    )
     dossier = Dossier.objects.get()
     assert response.status_code == 302 and dossier.status == Status.RECEIVED and dossier.documents.count() == 2
