@@ -79,3 +79,40 @@ class ImportForm(forms.Form):
 
 class FormUploadForm(forms.Form):
     file = forms.FileField(label=_("Tệp mẫu (PDF, Word, Excel; tối đa 10 MB)"))
+
+
+class EFormFieldForm(forms.Form):
+    name = forms.CharField(label=_("Tên trường (không dấu)"), max_length=50)
+    label = forms.CharField(label=_("Nhãn"), max_length=300)
+    type = forms.ChoiceField(
+        label=_("Kiểu"),
+        choices=[
+            ("text", _("Chữ")),
+            ("textarea", _("Đoạn văn")),
+            ("number", _("Số")),
+            ("date", _("Ngày")),
+            ("choice", _("Lựa chọn")),
+            ("checkbox", _("Ô đánh dấu")),
+            ("email", _("Thư điện tử")),
+            ("phone", _("Số điện thoại")),
+        ],
+    )
+    required = forms.BooleanField(label=_("Bắt buộc"), required=False)
+    choices = forms.CharField(label=_("Các lựa chọn (cách nhau bởi ;)"), max_length=1000, required=False)
+    prefill = forms.ChoiceField(
+        label=_("Điền sẵn từ tài khoản"),
+        required=False,
+        choices=[
+            ("", "—"),
+            ("full_name", _("Họ tên")),
+            ("personal_id", _("Số định danh")),
+            ("tax_code", _("Mã số thuế")),
+            ("phone", _("Điện thoại")),
+            ("email", _("Thư điện tử")),
+            ("address", _("Địa chỉ")),
+        ],
+    )
+    help_text = forms.CharField(label=_("Hướng dẫn"), max_length=300, required=False)
+
+
+EFormFieldFormSet = forms.formset_factory(EFormFieldForm, extra=2, can_delete=True)

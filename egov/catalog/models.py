@@ -164,3 +164,22 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class FormVersion(models.Model):
+    """One version of a procedure's e-form; a dossier keeps the version it was filled in."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="form_versions")
+    number = models.PositiveIntegerField()
+    fields = models.JSONField(default=list)
+    created_at = models.DateTimeField()
+    created_by = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["procedure", "-number"]
+        constraints = [models.UniqueConstraint(fields=["procedure", "number"], name="form_version_unique")]
+        verbose_name = _("phiên bản tờ khai")
+        verbose_name_plural = _("phiên bản tờ khai")
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code} v{self.number}"

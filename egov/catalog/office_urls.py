@@ -12,5 +12,6 @@ urlpatterns = [
     path("<str:code>/", views.procedure_edit, name="edit"),
     path("<str:code>/cong-bo/", views.procedure_publish, name="publish"),
     path("<str:code>/tam-ngung/", views.procedure_suspend, name="suspend"),
+    path("<str:code>/to-khai/", views.procedure_eform, name="eform"),
     path("<str:code>/thanh-phan/<int:component_id>/mau/", views.component_form_upload, name="component_form"),
 ]

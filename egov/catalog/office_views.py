@@ -25,6 +25,7 @@ from . import selectors, services
 from .excel import ImportRejected, export_workbook, parse_workbook
 from .forms import (
     ComponentFormSet,
+    EFormFieldFormSet,
     FeeFormSet,
     FormUploadForm,
     ImportForm,
@@ -305,4 +306,39 @@ def component_form_upload(request: HttpRequest, code: str, component_id: int) ->
         code,
         lambda: services.component_form_attach(actor=request.user, component=component, upload=upload),
         _("Đã tải lên mẫu đơn cho “%(name)s”.") % {"name": component.name},
+    )
+
+
+@office_required
+def procedure_eform(request: HttpRequest, code: str) -> HttpResponse:
+    """Edit the procedure's e-form; each save that changes something is a new version."""
+    procedure = _get(request, code)
+    current = selectors.procedure_current_form(procedure)
+    initial = [{**f, "choices": "; ".join(f["choices"])} for f in (current.fields if current else [])]
+    formset = EFormFieldFormSet(request.POST or None, initial=initial, prefix="fields")
+    errors: list[str] = []
+    if request.method == "POST" and formset.is_valid():
+        rows = [
+            {**f.cleaned_data, "choices": [c for c in f.cleaned_data["choices"].split(";") if c.strip()]}
+            for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        try:
+            version = services.procedure_form_save(actor=request.user, procedure=procedure, fields=rows)
+            if version is None:
+                messages.info(request, _("Tờ khai không thay đổi."))
+            else:
+                messages.success(request, _("Đã lưu tờ khai, phiên bản %(n)s.") % {"n": version.number})
+            return redirect("catalog_office:eform", code=code)
+        except DomainError as exc:
+            errors = exc.message.split("; ")
+    return render(
+        request,
+        "catalog/office/eform.html",
+        {
+            "procedure": procedure,
+            "formset": formset,
+            "current": current,
+            "errors": errors,
+        },
     )

@@ -13,7 +13,7 @@ from egov.core.errors import NotFound
 from egov.core.text import fold, fold_words
 from egov.org.models import Agency
 
-from .models import Component, Fee, Procedure, ProcedureStatus, SearchWord, Sector
+from .models import Component, Fee, FormVersion, Procedure, ProcedureStatus, SearchWord, Sector
 from .permissions import EDIT_ROLES
 
 LEVEL_FIELDS = {"province": "at_province", "commune": "at_commune"}
@@ -169,3 +169,8 @@ def agency_list_with_counts() -> QuerySet[Agency]:
 def level_counts() -> dict[str, int]:
     qs = _published()
     return {"province": qs.filter(at_province=True).count(), "commune": qs.filter(at_commune=True).count()}
+
+
+def procedure_current_form(procedure: Procedure) -> FormVersion | None:
+    """The e-form version new applications fill in (None: the procedure has no e-form yet)."""
+    return procedure.form_versions.order_by("-number").first()

@@ -17,8 +17,9 @@ from egov.core.errors import DomainError, PermissionDenied
 from egov.core.text import fold, fold_words
 from egov.org.models import Agency
 
+from .eforms import fields_clean
 from .inputs import ProcedureInput
-from .models import Component, Fee, Procedure, ProcedureStatus, SearchWord, Sector
+from .models import Component, Fee, FormVersion, Procedure, ProcedureStatus, SearchWord, Sector
 from .permissions import can_edit_for, can_publish_for
 
 _CONTENT_FIELDS = (
@@ -329,3 +330,31 @@ def component_form_attach(
         component.form_file.storage.delete(new_name)
         raise
     return component
+
+
+@transaction.atomic
+def procedure_form_save(
+    *, actor: Any, procedure: Procedure, fields: list[dict[str, Any]], clock: Clock = system_clock
+) -> FormVersion | None:
+    """Save the e-form as a new version (dossiers already filled keep theirs); None if nothing changed."""
+    procedure = Procedure.objects.select_for_update().select_related("owner").get(pk=procedure.pk)
+    _require_edit(actor, procedure.owner)
+    cleaned = fields_clean(fields)
+    current = procedure.form_versions.order_by("-number").first()
+    if current is not None and current.fields == cleaned:
+        return None
+    version = FormVersion.objects.create(
+        procedure=procedure,
+        number=(current.number + 1) if current else 1,
+        fields=cleaned,
+        created_at=clock.now(),
+        created_by=getattr(actor, "username", str(actor)),
+    )
+    audit_record(
+        actor=actor,
+        action="catalog.procedure.form_version",
+        obj=procedure,
+        changes={"form_version": [current.number if current else None, version.number], "fields": len(cleaned)},
+        clock=clock,
+    )
+    return version

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from egov.catalog import eforms
 from egov.catalog.models import Procedure
 from egov.org.models import Agency
 
@@ -50,9 +51,12 @@ class ApplyForm(forms.Form):
     principal_personal_id = forms.CharField(required=False, max_length=12, label=_("Số định danh người ủy quyền"))
     idempotency_key = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, procedure: Procedure, agencies: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, procedure: Procedure, agencies: Any, eform_fields: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        self.fields.update(eforms.build_form(eform_fields).base_fields)
         self.fields.update(component_fields(procedure))
 
     def clean(self) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from egov.accounts.models import Role
 from egov.accounts.selectors import user_has_role
-from egov.catalog.models import Component, OnlineLevel, Procedure, ProcedureStatus
+from egov.catalog.models import Component, FormVersion, OnlineLevel, Procedure, ProcedureStatus
 from egov.core.audit import audit_record
 from egov.core.clock import Clock, system_clock
 from egov.core.errors import DomainError, PermissionDenied
@@ -224,13 +224,17 @@ def _new_dossier(
     idempotency_key: str | None = None,
     postal_waybill: str = "",
     result_by_post: bool = False,
+    form_version: FormVersion | None = None,
 ) -> Dossier:
     if not applicant.name.strip() or not applicant.phone.strip():
         raise DomainError("dossiers.applicant_required", _("Cần họ tên và số điện thoại của người nộp."))
     if channel == Channel.POSTAL and not postal_waybill.strip():
         raise DomainError("dossiers.waybill_required", _("Hồ sơ qua bưu chính cần số vận đơn."))
     now = clock.now()
+    if form_version is not None and form_version.procedure_id != procedure.pk:
+        raise DomainError("dossiers.bad_form", _("Tờ khai không thuộc thủ tục này."))
     return Dossier.objects.create(
+        form_version=form_version,
         procedure=procedure,
         agency=agency,
         channel=channel,
@@ -264,6 +268,7 @@ def dossier_submit_online(
     agency: Agency,
     attachments: Sequence[Attachment],
     form_data: dict[str, Any] | None = None,
+    form_version: FormVersion | None = None,
     proxy: Applicant | None = None,
     idempotency_key: str,
     clock: Clock = system_clock,
@@ -306,6 +311,7 @@ def dossier_submit_online(
             clock=clock,
             applicant_user=actor,
             idempotency_key=key,
+            form_version=form_version,
         )
         _store(dossier, attachments, actor, stored, clock)
         dossier.code = dossier_code_take(agency=agency, at=clock.now())

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from egov.catalog import eforms
 from egov.catalog import selectors as catalog_selectors
 from egov.core.errors import DomainError, NotFound
 
@@ -39,11 +40,19 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("Cán bộ nhập hồ sơ cho công dân tại trang Một cửa."))
         return redirect("catalog:procedure_detail", code=code)
     agencies = selectors.receiving_agencies(procedure)
+    version = catalog_selectors.procedure_current_form(procedure)
+    eform_fields = version.fields if version else []
     initial: dict[str, Any] = {"idempotency_key": uuid.uuid4().hex}
     if agencies.count() == 1:
         initial["agency"] = agencies.first()
+    initial |= eforms.prefill(eform_fields, request.user)
     form = ApplyForm(
-        request.POST or None, request.FILES or None, procedure=procedure, agencies=agencies, initial=initial
+        request.POST or None,
+        request.FILES or None,
+        procedure=procedure,
+        agencies=agencies,
+        eform_fields=eform_fields,
+        initial=initial,
     )
     error = ""
     if request.method == "POST" and form.is_valid():
@@ -59,6 +68,8 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                 procedure=procedure,
                 agency=data["agency"],
                 attachments=_attachments(form, procedure),
+                form_data=eforms.form_values(eform_fields, form.cleaned_data),
+                form_version=version,
                 proxy=proxy,
                 idempotency_key=data["idempotency_key"],
             )
