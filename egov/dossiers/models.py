@@ -123,6 +123,47 @@ class Document(models.Model):
         return self.name
 
 
+class Draft(models.Model):
+    """An application being prepared: saved and resumed by its owner, becomes a dossier when submitted."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts")
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    form_version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    form_data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code} ({self.owner_id})"
+
+
+def _draft_path(instance: DraftFile, filename: str) -> str:
+    return f"drafts/{instance.draft.public_id}/{uuid.uuid4().hex}"
+
+
+class DraftFile(models.Model):
+    """A file uploaded into a draft; it becomes a Document (same stored file) when the draft is submitted."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="files")
+    component = models.ForeignKey(Component, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    name = models.CharField(max_length=600)
+    file = models.FileField(upload_to=_draft_path)
+    original_filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class TimelineEvent(models.Model):
     """What happened to a dossier, as the applicant sees it (the audit trail keeps the full detail)."""
 

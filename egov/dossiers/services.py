@@ -32,7 +32,9 @@ from egov.org.models import Agency
 
 from .appointment import appointment_for
 from .codes import format_code
-from .models import Channel, DailyCounter, Document, Dossier, Status, TimelineEvent
+from .models import Channel, DailyCounter, Document, Dossier, Draft, DraftFile, Status, TimelineEvent
+from .slip_issue import slip_issue
+from .slips import SlipKind
 from .status import allowed
 from .uploads import check_upload
 
@@ -56,11 +58,12 @@ class Applicant:
 
 @dataclass
 class Attachment:
-    """One uploaded file for one component of the procedure."""
+    """One file for one component of the procedure: just uploaded, or already kept in a draft."""
 
     component: Component | None
-    upload: UploadedFile
+    upload: UploadedFile | None = None
     name: str = ""
+    draft_file: DraftFile | None = None
 
 
 @dataclass
@@ -193,21 +196,29 @@ def _check_components(procedure: Procedure, attachments: Sequence[Attachment]) -
 
 
 def _store(dossier: Dossier, attachments: Sequence[Attachment], actor: Any, stored: _Stored, clock: Clock) -> None:
-    checked = [(a, check_upload(a.upload)) for a in attachments]  # every file is checked before any is kept
+    # Every new file is checked before any is kept.
+    checked = [(a, check_upload(a.upload) if a.upload is not None else None) for a in attachments]
     for attachment, result in checked:
+        kept = attachment.draft_file
+        if result is None and kept is None:
+            raise ValueError("an attachment needs an upload or a draft file")
+        fallback = result.upload.name if result else kept.original_filename  # type: ignore[union-attr]
         document = Document(
             dossier=dossier,
             component=attachment.component,
-            name=attachment.name or (attachment.component.name if attachment.component else result.upload.name or ""),
-            original_filename=(result.upload.name or "")[:255],
-            content_type=result.content_type,
-            size=result.size,
-            sha256=result.sha256,
+            name=attachment.name or (attachment.component.name if attachment.component else fallback or ""),
             uploaded_by=actor,
             uploaded_at=clock.now(),
         )
-        document.file.save("upload", result.upload, save=False)
-        stored.names.append(document.file.name or "")
+        if result is not None:
+            document.original_filename = (result.upload.name or "")[:255]
+            document.content_type, document.size, document.sha256 = result.content_type, result.size, result.sha256
+            document.file.save("upload", result.upload, save=False)
+            stored.names.append(document.file.name or "")
+        else:  # the draft's file, already checked when it was uploaded, changes owner without a copy
+            assert kept is not None
+            document.original_filename, document.content_type = kept.original_filename, kept.content_type
+            document.size, document.sha256, document.file = kept.size, kept.sha256, kept.file.name
         document.save()
 
 
@@ -427,6 +438,7 @@ def _receive(*, actor: Any, dossier: Dossier, clock: Clock) -> Dossier:
     dossier.received_at, dossier.clock_start_at, dossier.due_at = now, plan.clock_start, plan.due_at
     dossier.save(update_fields=["code", "received_at", "clock_start_at", "due_at", "updated_at"])
     dossier_transition(actor=actor, dossier=dossier, to=Status.RECEIVED, note=plan.explanation, clock=clock)
+    slip_issue(dossier=dossier, kind=SlipKind.RECEIPT, actor=actor, clock=clock, due_explanation=plan.explanation)
     _notify(
         dossier,
         "received",
@@ -476,6 +488,7 @@ def dossier_request_supplement(
         note=f"{note}\n{text}".strip(),
         clock=clock,
     )
+    slip_issue(dossier=dossier, kind=SlipKind.SUPPLEMENT, actor=actor, clock=clock, items=tuple(wanted), reason=note)
     _notify(
         dossier,
         f"supplement-{dossier.supplement_requests}",
@@ -493,6 +506,7 @@ def dossier_refuse(*, actor: Any, dossier: Dossier, reason: str, clock: Clock = 
     if not reason.strip():
         raise DomainError("dossiers.reason_required", _("Cần ghi rõ lý do từ chối."))
     dossier_transition(actor=actor, dossier=dossier, to=Status.REFUSED, reason=reason.strip(), clock=clock)
+    slip_issue(dossier=dossier, kind=SlipKind.REFUSAL, actor=actor, clock=clock, reason=reason.strip())
     _notify(
         dossier,
         "refused",
@@ -524,3 +538,103 @@ def dossier_supplement_submit(
         )
 
     return _with_file_cleanup(work)
+
+
+# --- drafts ----------------------------------------------------------------------------------------------
+
+
+def _own_draft(actor: Any, draft: Draft) -> Draft:
+    draft = Draft.objects.select_for_update().select_related("procedure").get(pk=draft.pk)
+    if draft.owner_id != getattr(actor, "pk", None):
+        raise PermissionDenied("dossiers.not_yours", _("Đây không phải hồ sơ của bạn."))
+    return draft
+
+
+@transaction.atomic
+def draft_save(
+    *,
+    actor: Any,
+    procedure: Procedure,
+    draft: Draft | None = None,
+    agency: Agency | None = None,
+    form_data: dict[str, Any] | None = None,
+    form_version: FormVersion | None = None,
+    clock: Clock = system_clock,
+) -> Draft:
+    """Create or update a draft application (saved and resumed later by its owner)."""
+    if not getattr(actor, "is_authenticated", False) or actor.kind == "official":
+        raise PermissionDenied("dossiers.citizens_only", _("Chỉ công dân, doanh nghiệp nộp hồ sơ trực tuyến."))
+    _check_procedure(procedure, Channel.ONLINE)
+    now = clock.now()
+    if draft is None:
+        draft = Draft.objects.create(owner=actor, procedure=procedure, created_at=now, updated_at=now)
+        action = "dossiers.draft.create"
+    else:
+        draft = _own_draft(actor, draft)
+        action = "dossiers.draft.update"
+    if agency is not None:
+        draft.agency = agency
+    if form_data is not None:
+        draft.form_data, draft.form_version = form_data, form_version
+    draft.updated_at = now
+    draft.save()
+    audit_record(actor=actor, action=action, obj=draft, changes={"fields": len(draft.form_data)}, clock=clock)
+    return draft
+
+
+def draft_file_add(
+    *, actor: Any, draft: Draft, component: Component | None, upload: UploadedFile, clock: Clock = system_clock
+) -> DraftFile:
+    """Keep one checked file in the draft."""
+
+    def work(stored: _Stored) -> DraftFile:
+        locked = _own_draft(actor, draft)
+        if component is not None and component.procedure_id != locked.procedure_id:
+            raise DomainError("dossiers.bad_component", _("Giấy tờ không thuộc thủ tục này."))
+        result = check_upload(upload)
+        kept = DraftFile(
+            draft=locked,
+            component=component,
+            name=component.name if component else (upload.name or ""),
+            original_filename=(upload.name or "")[:255],
+            content_type=result.content_type,
+            size=result.size,
+            sha256=result.sha256,
+            uploaded_at=clock.now(),
+        )
+        kept.file.save("upload", upload, save=False)
+        stored.names.append(kept.file.name or "")
+        kept.save()
+        locked.updated_at = clock.now()
+        locked.save(update_fields=["updated_at"])
+        audit_record(
+            actor=actor, action="dossiers.draft.file_add", obj=locked, changes={"file": kept.name}, clock=clock
+        )
+        return kept
+
+    return _with_file_cleanup(work)
+
+
+def draft_submit(*, actor: Any, draft: Draft, idempotency_key: str, clock: Clock = system_clock) -> Dossier:
+    """Submit a draft as an online dossier; its files move to the dossier. Idempotent like a direct submission."""
+    earlier = Dossier.objects.filter(idempotency_key=f"{getattr(actor, 'pk', '')}:{idempotency_key}").first()
+    if earlier is not None:
+        return earlier
+    with transaction.atomic():
+        locked = _own_draft(actor, draft)
+        if locked.agency is None:
+            raise DomainError("dossiers.agency_required", _("Cần chọn nơi nộp hồ sơ."))
+        files = list(locked.files.select_related("component"))
+        dossier = dossier_submit_online(
+            actor=actor,
+            procedure=locked.procedure,
+            agency=locked.agency,
+            form_data=locked.form_data,
+            form_version=locked.form_version,
+            idempotency_key=idempotency_key,
+            clock=clock,
+            attachments=[Attachment(component=f.component, name=f.name, draft_file=f) for f in files],
+        )
+        locked.files.all().delete()  # the rows only: the stored files now belong to the dossier's documents
+        locked.delete()
+    return dossier

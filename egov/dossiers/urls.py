@@ -8,6 +8,7 @@ urlpatterns = [
     path("nop/<str:code>/", views.apply, name="apply"),
     path("ho-so-cua-toi/", views.my_dossiers, name="mine"),
     path("ho-so/<str:code>/", views.detail, name="detail"),
+    path("ho-so/<str:code>/phieu/<int:slip_id>/", views.slip_pdf, name="slip"),
     path("tep/<uuid:public_id>/", views.document_download, name="document"),
     path("tra-cuu/", views.track, name="track"),
 ]

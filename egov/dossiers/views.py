@@ -20,6 +20,7 @@ from . import selectors, services
 from .forms import ApplyForm, SupplementSubmitForm, TrackForm
 from .models import Slip, Status
 from .services import Applicant, Attachment
+from .slips import render_slip, slip_from_json
 
 
 def _attachments(form: Any, procedure: Any) -> list[Attachment]:
@@ -177,3 +178,15 @@ def track(request: HttpRequest) -> HttpResponse:
             "digest": digest,
         },
     )
+
+
+@login_required
+def slip_pdf(request: HttpRequest, code: str, slip_id: int) -> HttpResponse:
+    """A slip, printed again from the very data that was issued (so its verification code still matches)."""
+    dossier = _visible(request, code)
+    slip = dossier.slips.filter(pk=slip_id).first()
+    if slip is None:
+        raise Http404(_("Không tìm thấy phiếu."))
+    response = HttpResponse(render_slip(slip_from_json(slip.data)), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{slip.kind}-{dossier.code}.pdf"'
+    return response

@@ -108,3 +108,24 @@ def test_desk_enters_a_walk_in_dossier_with_scans(client, receiver, procedure):
     )
     dossier = Dossier.objects.get()
     assert response.status_code == 302 and dossier.status == Status.RECEIVED and dossier.documents.count() == 2
+
+
+def test_receipt_slip_is_printed_and_verifiable(client, receiver, applicant, submitted):
+    from egov.dossiers.models import Slip
+
+    client.force_login(receiver)
+    client.post(reverse("dossiers_office:accept", args=[submitted.code]))
+    slip = Slip.objects.get(dossier=submitted, kind="receipt")
+    assert slip.data["dossier_code"] == submitted.code and slip.data["due_explanation"]
+    client.force_login(applicant)
+    detail = client.get(reverse("dossiers:detail", args=[submitted.code])).content.decode()
+    assert "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" in detail
+    pdf_response = client.get(reverse("dossiers:slip", args=[submitted.code, slip.pk]))
+    assert pdf_response.status_code == 200 and pdf_response.content.startswith(b"%PDF-")
+    client.logout()
+    track = reverse("dossiers:track")
+    genuine = client.get(track, {"ma": submitted.code, "h": slip.content_hash[:16]}).content.decode()
+    forged = client.get(track, {"ma": submitted.code, "h": "0" * 16}).content.decode()
+    assert "là phiếu thật" in genuine and "phiếu có thể bị sửa hoặc giả" in forged
+    client.force_login(UserFactory(citizen=True))
+    assert client.get(reverse("dossiers:slip", args=[submitted.code, slip.pk])).status_code == 404

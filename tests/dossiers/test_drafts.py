@@ -1,0 +1,49 @@
+"""A draft is saved, resumed, given files, and submitted as a dossier that keeps those files."""
+
+import pytest
+
+from egov.core.errors import DomainError, PermissionDenied
+from egov.dossiers import services
+from egov.dossiers.models import Document, Draft, DraftFile, Status
+from tests.dossiers.conftest import pdf
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_save_resume_and_submit(applicant, procedure, centre, clock, _media):
+    draft = services.draft_save(actor=applicant, procedure=procedure, form_data={"ho_ten_tre": "An"}, clock=clock)
+    draft = services.draft_save(
+        actor=applicant,
+        procedure=procedure,
+        draft=draft,
+        agency=centre,
+        form_data={"ho_ten_tre": "Nguyễn Bảo An"},
+        clock=clock,
+    )
+    component = procedure.components.get(required=True)
+    kept = services.draft_file_add(actor=applicant, draft=draft, component=component, upload=pdf(), clock=clock)
+    stored_name = kept.file.name
+    dossier = services.draft_submit(actor=applicant, draft=draft, idempotency_key="d1", clock=clock)
+    assert dossier.status == Status.NEW and dossier.form_data == {"ho_ten_tre": "Nguyễn Bảo An"}
+    assert dossier.documents.get().file.name == stored_name and (_media / stored_name).exists()
+    assert not Draft.objects.exists() and not DraftFile.objects.exists()
+    again = services.draft_submit(actor=applicant, draft=draft, idempotency_key="d1", clock=clock)
+    assert again.pk == dossier.pk and Document.objects.count() == 1
+
+
+def test_a_draft_without_its_required_file_cannot_be_submitted(applicant, procedure, centre, clock):
+    draft = services.draft_save(actor=applicant, procedure=procedure, agency=centre, clock=clock)
+    with pytest.raises(DomainError, match="Còn thiếu giấy tờ bắt buộc"):
+        services.draft_submit(actor=applicant, draft=draft, idempotency_key="x", clock=clock)
+    assert Draft.objects.filter(pk=draft.pk).exists()
+
+
+def test_nobody_else_touches_a_draft(applicant, procedure, centre, clock, _media):
+    draft = services.draft_save(actor=applicant, procedure=procedure, agency=centre, clock=clock)
+    stranger = UserFactory(citizen=True)
+    with pytest.raises(PermissionDenied):
+        services.draft_file_add(actor=stranger, draft=draft, component=None, upload=pdf(), clock=clock)
+    with pytest.raises(PermissionDenied):
+        services.draft_submit(actor=stranger, draft=draft, idempotency_key="x", clock=clock)
+    assert not any(p.is_file() for p in _media.rglob("*"))
