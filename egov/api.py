@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 
 from egov.catalog.api import router as catalog_router
 from egov.core.errors import DomainError
+from egov.dossiers.api import router as dossiers_router
 
 api = NinjaAPI(
     title="egov API",
@@ -16,6 +17,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/v1/", catalog_router)
+api.add_router("/v1/", dossiers_router)
 
 
 @api.exception_handler(DomainError)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from egov.accounts.models import Role
 from egov.accounts.selectors import user_has_role
+from egov.catalog import eforms
 from egov.catalog.models import Component, FormVersion, OnlineLevel, Procedure, ProcedureStatus
 from egov.core.audit import audit_record
 from egov.core.clock import Clock, system_clock
@@ -615,6 +616,20 @@ def draft_file_add(
     return _with_file_cleanup(work)
 
 
+def _check_form(draft: Draft) -> None:
+    """A draft may be incomplete; a submitted e-form may not. Checked against the version in force."""
+    version = draft.procedure.form_versions.order_by("-number").first()
+    if version is None:
+        return
+    form = eforms.build_form(version.fields)({f"ef_{k}": v for k, v in draft.form_data.items()})
+    if not form.is_valid():
+        problems = [
+            f"{form.fields[name].label}: {' '.join(str(e) for e in errs)}" for name, errs in form.errors.items()
+        ]
+        raise DomainError("dossiers.form_invalid", _("Tờ khai chưa đúng: %(problems)s"), problems="; ".join(problems))
+    draft.form_data, draft.form_version = eforms.form_values(version.fields, form.cleaned_data), version
+
+
 def draft_submit(*, actor: Any, draft: Draft, idempotency_key: str, clock: Clock = system_clock) -> Dossier:
     """Submit a draft as an online dossier; its files move to the dossier. Idempotent like a direct submission."""
     earlier = Dossier.objects.filter(idempotency_key=f"{getattr(actor, 'pk', '')}:{idempotency_key}").first()
@@ -625,6 +640,7 @@ def draft_submit(*, actor: Any, draft: Draft, idempotency_key: str, clock: Clock
         if locked.agency is None:
             raise DomainError("dossiers.agency_required", _("Cần chọn nơi nộp hồ sơ."))
         files = list(locked.files.select_related("component"))
+        _check_form(locked)
         dossier = dossier_submit_online(
             actor=actor,
             procedure=locked.procedure,
