@@ -30,14 +30,18 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-def component_fields(procedure: Procedure) -> dict[str, forms.Field]:
-    """One file box per dossier component; required components must get at least one file."""
+def component_fields(procedure: Procedure, already_attached: set[int] | None = None) -> dict[str, forms.Field]:
+    """One file box per dossier component; required components must get at least one file (or have one
+    in the draft already)."""
     fields: dict[str, forms.Field] = {}
     for component in procedure.components.all():
         label = component.name if component.required else _("%(name)s (nếu có)") % {"name": component.name}
+        attached = component.pk in (already_attached or set())
+        if attached:
+            label = _("%(name)s (đã đính kèm trong bản nháp)") % {"name": component.name}
         fields[f"component_{component.pk}"] = MultipleFileField(
             label=label,
-            required=component.required,
+            required=component.required and not attached,
             help_text=_("PDF, JPEG hoặc PNG; tối đa 10 MB mỗi tệp."),
         )
     return fields
@@ -52,12 +56,18 @@ class ApplyForm(forms.Form):
     idempotency_key = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(
-        self, *args: Any, procedure: Procedure, agencies: Any, eform_fields: list[dict[str, Any]], **kwargs: Any
+        self,
+        *args: Any,
+        procedure: Procedure,
+        agencies: Any,
+        eform_fields: list[dict[str, Any]],
+        already_attached: set[int] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
         self.fields.update(eforms.build_form(eform_fields).base_fields)
-        self.fields.update(component_fields(procedure))
+        self.fields.update(component_fields(procedure, already_attached or set()))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

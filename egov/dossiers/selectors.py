@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -12,7 +13,7 @@ from egov.core.errors import NotFound
 from egov.org.models import Agency, Level
 
 from .codes import parse_code
-from .models import Document, Dossier
+from .models import Document, Dossier, Draft
 
 _NOT_FOUND = "Không tìm thấy hồ sơ."
 
@@ -85,3 +86,18 @@ def receiving_agencies(procedure: Procedure) -> QuerySet[Agency]:
     if procedure.at_commune:
         q |= Q(level=Level.COMMUNE)
     return Agency.objects.filter(q, is_active=True).order_by("level", "name_folded")
+
+
+def draft_list_for_owner(user: Any) -> QuerySet[Draft]:
+    if not getattr(user, "is_authenticated", False):
+        return Draft.objects.none()
+    return Draft.objects.filter(owner_id=user.pk).select_related("procedure")
+
+
+def draft_get_for_owner(user: Any, public_id: str, *, procedure: Procedure) -> Draft | None:
+    """The owner's draft for this procedure, or None (also for a malformed or someone else's id)."""
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        return None
+    return draft_list_for_owner(user).filter(public_id=key, procedure=procedure).prefetch_related("files").first()

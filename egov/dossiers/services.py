@@ -630,7 +630,9 @@ def _check_form(draft: Draft) -> None:
     draft.form_data, draft.form_version = eforms.form_values(version.fields, form.cleaned_data), version
 
 
-def draft_submit(*, actor: Any, draft: Draft, idempotency_key: str, clock: Clock = system_clock) -> Dossier:
+def draft_submit(
+    *, actor: Any, draft: Draft, idempotency_key: str, proxy: Applicant | None = None, clock: Clock = system_clock
+) -> Dossier:
     """Submit a draft as an online dossier; its files move to the dossier. Idempotent like a direct submission."""
     earlier = Dossier.objects.filter(idempotency_key=f"{getattr(actor, 'pk', '')}:{idempotency_key}").first()
     if earlier is not None:
@@ -647,6 +649,7 @@ def draft_submit(*, actor: Any, draft: Draft, idempotency_key: str, clock: Clock
             agency=locked.agency,
             form_data=locked.form_data,
             form_version=locked.form_version,
+            proxy=proxy,
             idempotency_key=idempotency_key,
             clock=clock,
             attachments=[Attachment(component=f.component, name=f.name, draft_file=f) for f in files],

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from egov.catalog import eforms
@@ -23,16 +24,34 @@ from .services import Applicant, Attachment
 from .slips import render_slip, slip_from_json
 
 
+def _uploads(form: Any, procedure: Any) -> list[tuple[Any, Any]]:
+    return [
+        (component, upload)
+        for component in procedure.components.all()
+        for upload in form.cleaned_data.get(f"component_{component.pk}") or []
+    ]
+
+
 def _attachments(form: Any, procedure: Any) -> list[Attachment]:
-    result = []
+    return [Attachment(component=component, upload=upload) for component, upload in _uploads(form, procedure)]
+
+
+def _save_draft(request: HttpRequest, procedure: Any, draft: Any, form: Any, agencies: Any, version: Any) -> Any:
+    """Keep what has been typed and attached so far, checked only as files (a draft may be incomplete)."""
+    raw = {name[3:]: request.POST.get(name, "") for name in form.fields if name.startswith("ef_")}
+    agency = agencies.filter(pk=request.POST.get("agency") or 0).first()
+    draft = services.draft_save(
+        actor=request.user, procedure=procedure, draft=draft, agency=agency, form_data=raw, form_version=version
+    )
     for component in procedure.components.all():
-        for upload in form.cleaned_data.get(f"component_{component.pk}") or []:
-            result.append(Attachment(component=component, upload=upload))
-    return result
+        for upload in request.FILES.getlist(f"component_{component.pk}"):
+            services.draft_file_add(actor=request.user, draft=draft, component=component, upload=upload)
+    return draft
 
 
 @login_required
 def apply(request: HttpRequest, code: str) -> HttpResponse:
+    """The online application: e-form (prefilled), files per component; save as a draft or submit."""
     try:
         procedure = catalog_selectors.procedure_get_published(code)
     except NotFound as exc:
@@ -43,37 +62,70 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     agencies = selectors.receiving_agencies(procedure)
     version = catalog_selectors.procedure_current_form(procedure)
     eform_fields = version.fields if version else []
+    draft = selectors.draft_get_for_owner(
+        request.user, request.POST.get("draft") or request.GET.get("nhap", ""), procedure=procedure
+    )
     initial: dict[str, Any] = {"idempotency_key": uuid.uuid4().hex}
     if agencies.count() == 1:
         initial["agency"] = agencies.first()
     initial |= eforms.prefill(eform_fields, request.user)
+    attached: set[int] = set()
+    if draft is not None:
+        initial |= {f"ef_{name}": value for name, value in draft.form_data.items() if value not in (None, "")}
+        if draft.agency_id:
+            initial["agency"] = draft.agency
+        attached = {f.component_id for f in draft.files.all() if f.component_id}
     form = ApplyForm(
         request.POST or None,
         request.FILES or None,
         procedure=procedure,
         agencies=agencies,
         eform_fields=eform_fields,
+        already_attached=attached,
         initial=initial,
     )
     error = ""
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and "save_draft" in request.POST:
+        try:
+            draft = _save_draft(request, procedure, draft, form, agencies, version)
+            messages.success(request, _("Đã lưu nháp. Bạn có thể quay lại hoàn thiện và nộp sau."))
+            return redirect(f"{reverse('dossiers:apply', args=[code])}?nhap={draft.public_id}")
+        except DomainError as exc:
+            error = exc.message
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         proxy = None
         if data["on_behalf"]:
             proxy = Applicant(
                 name=data["principal_name"], phone=data["principal_phone"], personal_id=data["principal_personal_id"]
             )
+        values = eforms.form_values(eform_fields, data)
         try:
-            dossier = services.dossier_submit_online(
-                actor=request.user,
-                procedure=procedure,
-                agency=data["agency"],
-                attachments=_attachments(form, procedure),
-                form_data=eforms.form_values(eform_fields, form.cleaned_data),
-                form_version=version,
-                proxy=proxy,
-                idempotency_key=data["idempotency_key"],
-            )
+            if draft is not None:
+                draft = services.draft_save(
+                    actor=request.user,
+                    procedure=procedure,
+                    draft=draft,
+                    agency=data["agency"],
+                    form_data=values,
+                    form_version=version,
+                )
+                for component, upload in _uploads(form, procedure):
+                    services.draft_file_add(actor=request.user, draft=draft, component=component, upload=upload)
+                dossier = services.draft_submit(
+                    actor=request.user, draft=draft, proxy=proxy, idempotency_key=data["idempotency_key"]
+                )
+            else:
+                dossier = services.dossier_submit_online(
+                    actor=request.user,
+                    procedure=procedure,
+                    agency=data["agency"],
+                    attachments=_attachments(form, procedure),
+                    form_data=values,
+                    form_version=version,
+                    proxy=proxy,
+                    idempotency_key=data["idempotency_key"],
+                )
             messages.success(
                 request,
                 _("Đã nộp hồ sơ %(code)s. Bộ phận Một cửa sẽ kiểm tra và báo kết quả tiếp nhận.")
@@ -85,7 +137,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "dossiers/apply.html",
-        {"procedure": procedure, "form": form, "error": error},
+        {"procedure": procedure, "form": form, "error": error, "draft": draft},
         status=400 if error else 200,
     )
 
@@ -93,7 +145,9 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def my_dossiers(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.dossier_list_for_applicant(request.user), 20).get_page(request.GET.get("page"))
-    return render(request, "dossiers/my_list.html", {"page": page})
+    return render(
+        request, "dossiers/my_list.html", {"page": page, "drafts": selectors.draft_list_for_owner(request.user)}
+    )
 
 
 def _visible(request: HttpRequest, code: str) -> Any:

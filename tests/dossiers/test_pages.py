@@ -129,3 +129,23 @@ def test_receipt_slip_is_printed_and_verifiable(client, receiver, applicant, sub
     assert "là phiếu thật" in genuine and "phiếu có thể bị sửa hoặc giả" in forged
     client.force_login(UserFactory(citizen=True))
     assert client.get(reverse("dossiers:slip", args=[submitted.code, slip.pk])).status_code == 404
+
+
+def test_save_a_draft_on_the_page_and_submit_it_later(client, applicant, procedure, centre):
+    from egov.dossiers.models import Draft
+
+    client.force_login(applicant)
+    url = reverse("dossiers:apply", args=[procedure.code])
+    component = procedure.components.get(required=True)
+    saved = client.post(
+        url, {"agency": centre.pk, "idempotency_key": "k", "save_draft": "1", f"component_{component.pk}": pdf()}
+    )
+    draft = Draft.objects.get()
+    assert saved.status_code == 302 and f"nhap={draft.public_id}" in saved["Location"]
+    assert procedure.name in client.get(reverse("dossiers:mine")).content.decode()  # listed to resume
+    resumed = client.get(saved["Location"]).content.decode()
+    assert "đã đính kèm trong bản nháp" in resumed
+    done = client.post(url, {"agency": centre.pk, "idempotency_key": "k2", "draft": str(draft.public_id)})
+    assert done.status_code == 302, done.content.decode()[:3000]
+    dossier = Dossier.objects.get()
+    assert dossier.documents.count() == 1 and not Draft.objects.exists()
