@@ -109,7 +109,7 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # SMS gateway adapter (dotted path); the console backend prints messages in the demo.
 SMS_BACKEND = env.str("SMS_BACKEND", default="egov.notifications.sms.ConsoleSmsBackend")
 
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://localhost/")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE

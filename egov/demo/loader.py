@@ -64,6 +64,7 @@ def load_demo(*, clock: Clock = system_clock, data_path: Path = DATA) -> list[De
             admin.roles.create(agency=province_pc, role=Role.PROVINCE_ADMIN)
         accounts = _accounts(admin, clock)
     _catalog(admin, clock, data_path)
+    _dossiers(admin, clock)
     return accounts
 
 
@@ -209,3 +210,78 @@ def _catalog(admin: User, clock: Clock, data_path: Path) -> None:
 
 def unit_counts() -> dict[str, int]:
     return dict(Counter(Unit.objects.filter(is_active=True).values_list("kind", flat=True)))
+
+
+BIRTH_FORM = [
+    {"name": "ho_ten_tre", "label": "Họ, chữ đệm, tên của trẻ", "type": "text", "required": True},
+    {"name": "ngay_sinh", "label": "Ngày, tháng, năm sinh", "type": "date", "required": True},
+    {"name": "gioi_tinh", "label": "Giới tính", "type": "choice", "choices": ["Nam", "Nữ"], "required": True},
+    {
+        "name": "noi_sinh",
+        "label": "Nơi sinh",
+        "type": "text",
+        "required": True,
+        "help_text": "Tên cơ sở y tế hoặc địa chỉ nơi sinh",
+    },
+    {
+        "name": "nguoi_khai",
+        "label": "Họ tên người đi khai sinh",
+        "type": "text",
+        "required": True,
+        "prefill": "full_name",
+    },
+    {
+        "name": "so_dinh_danh",
+        "label": "Số định danh cá nhân người khai",
+        "type": "text",
+        "required": True,
+        "prefill": "personal_id",
+    },
+    {
+        "name": "quan_he",
+        "label": "Quan hệ với trẻ",
+        "type": "choice",
+        "choices": ["Cha", "Mẹ", "Ông", "Bà", "Khác"],
+        "required": True,
+    },
+]
+DEMO_PDF = b"%PDF-1.4\n% egov demo document\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _dossiers(admin: User, clock: Clock) -> None:
+    """An e-form for birth registration and a few dossiers, so the desk's queue is not empty."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from egov.catalog.services import procedure_form_save
+    from egov.dossiers.models import Dossier
+    from egov.dossiers.services import Attachment, dossier_accept, dossier_request_supplement, dossier_submit_online
+
+    birth = Procedure.objects.filter(code="1.001193", status=ProcedureStatus.PUBLISHED).first()
+    if birth is None or Dossier.objects.exists():
+        return
+    procedure_form_save(actor=admin, procedure=birth, fields=BIRTH_FORM, clock=clock)
+    desk = _commune("Xuân Hương")
+    receiver = User.objects.get(username="motcua.xuanhuong")
+    citizens = list(User.objects.filter(kind=User.Kind.CITIZEN).order_by("username"))
+    made = []
+    for i, citizen in enumerate(citizens):
+        files = [
+            Attachment(component=c, upload=SimpleUploadedFile(f"giay-to-{c.pk}.pdf", DEMO_PDF))
+            for c in birth.components.filter(required=True)
+        ]
+        made.append(
+            dossier_submit_online(
+                actor=citizen,
+                procedure=birth,
+                agency=desk,
+                attachments=files,
+                idempotency_key=f"demo-{i}",
+                form_data={"ho_ten_tre": f"Con của {citizen.full_name}", "gioi_tinh": "Nữ", "quan_he": "Cha"},
+                clock=clock,
+            )
+        )
+    if len(made) >= 2:
+        dossier_accept(actor=receiver, dossier=made[0], clock=clock)
+        dossier_request_supplement(
+            actor=receiver, dossier=made[1], clock=clock, items=["Giấy chứng sinh: bản chụp bị mờ, xin nộp bản rõ hơn"]
+        )

@@ -40,6 +40,11 @@ def test_load_demo_builds_a_working_catalogue(clock):
         user = User.objects.get(username=account.username)
         assert user.check_password(DEMO_PASSWORD)
 
+    from egov.dossiers.models import Dossier
+
+    assert sorted(Dossier.objects.values_list("status", flat=True)) == ["new", "received", "supplement"]
+    assert Dossier.objects.get(status="received").slips.get().kind == "receipt"
+
     before = (Procedure.objects.count(), User.objects.count())
     load_demo(clock=clock)  # a second run refreshes, it does not duplicate
     assert (Procedure.objects.count(), User.objects.count()) == before
