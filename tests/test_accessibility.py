@@ -26,6 +26,8 @@ PAGES = [
     "/co-quan/",
     "/thu-tuc/1.009994/",
     "/tai-khoan/dang-nhap/",
+    "/tra-cuu/",
+    "/tra-cuu/?ma=000.00.02.H39-261123-0001&so=1234",
 ]
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
