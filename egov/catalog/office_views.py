@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +16,7 @@ from django.views.decorators.http import require_POST
 from egov.accounts.selectors import user_agencies, user_is_province_admin
 from egov.core.errors import DomainError, NotFound
 from egov.core.selectors import audit_events_for
+from egov.core.web import allowed_only, run_action
 from egov.org.models import Agency
 
 from . import selectors, services
@@ -40,17 +38,9 @@ from .permissions import EDIT_ROLES, can_publish_for, can_use_catalog_office
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def office_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Signed in, and an official who may edit some agency's procedures; anyone else gets 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not can_use_catalog_office(request.user):
-            raise DjangoPermissionDenied(_("Trang này chỉ dành cho cán bộ quản lý danh mục thủ tục."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
+office_required = allowed_only(
+    can_use_catalog_office, gettext_lazy("Trang này chỉ dành cho cán bộ quản lý danh mục thủ tục.")
+)
 
 
 def _get(request: HttpRequest, code: str) -> Procedure:
@@ -210,14 +200,7 @@ def _history(procedure: Procedure) -> list[dict[str, Any]]:
 
 
 def _act(request: HttpRequest, code: str, action: Callable[[], object], done: str) -> HttpResponse:
-    """Run a service for a back-office button; its refusal becomes a message (or 403), then back to the page."""
-    try:
-        action()
-        messages.success(request, done)
-    except DomainError as exc:
-        if exc.status == 403:
-            raise DjangoPermissionDenied(exc.message) from exc
-        messages.error(request, exc.message)
+    run_action(request, action, done)
     return redirect("catalog_office:edit", code=code)
 
 

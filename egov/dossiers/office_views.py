@@ -3,37 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from egov.accounts.selectors import user_agencies
 from egov.catalog.models import Procedure, ProcedureStatus
 from egov.core.errors import DomainError, NotFound
+from egov.core.web import allowed_only, run_action
 
 from . import selectors, services
 from .forms import DeskRegisterForm, RefuseForm, SupplementRequestForm
 from .models import Status
 from .services import DESK_ROLES, Applicant, Attachment
 
-
-def desk_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not user_agencies(request.user):
-            raise DjangoPermissionDenied(_("Trang này dành cho cán bộ Bộ phận Một cửa."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
+desk_required = allowed_only(
+    lambda user: bool(user_agencies(user)), gettext_lazy("Trang này dành cho cán bộ Bộ phận Một cửa.")
+)
 
 
 @desk_required
@@ -82,13 +75,7 @@ def check(request: HttpRequest, code: str) -> HttpResponse:
 
 def _decide(request: HttpRequest, code: str, action: Callable[[Any], object], done: str) -> HttpResponse:
     dossier = _get(request, code)
-    try:
-        action(dossier)
-        messages.success(request, done)
-    except DomainError as exc:
-        if exc.status == 403:
-            raise DjangoPermissionDenied(exc.message) from exc
-        messages.error(request, exc.message)
+    run_action(request, lambda: action(dossier), done)
     return redirect("dossiers_office:check", code=code)
 
 
