@@ -17,6 +17,7 @@ from egov.catalog.inputs import procedure_input
 from egov.catalog.models import Procedure, ProcedureStatus
 from egov.catalog.services import procedure_import, procedure_publish, procedure_suspend
 from egov.core.clock import Clock, system_clock
+from egov.core.text import fold
 from egov.org.models import Agency, Unit
 from egov.org.province import DEMO_AGENCY_KEYS
 from egov.org.services import org_sync_agencies, org_sync_units
@@ -142,6 +143,12 @@ def _owners_by_sector(entries: list[dict[str, Any]]) -> dict[str, str]:
     return {sector: counter.most_common(1)[0][0] for sector, counter in votes.items()}
 
 
+def _conditional(name: str) -> bool:
+    """The national catalogue marks conditional documents in their name: "(trường hợp …)", "(nếu có)"."""
+    folded = fold(name)
+    return "(truong hop" in folded or "neu co" in folded
+
+
 def demo_rows(data_path: Path = DATA) -> list[dict[str, Any]]:
     """The demo catalogue as raw procedure inputs (before checking)."""
     entries = json.loads(data_path.read_text(encoding="utf-8"))
@@ -182,6 +189,7 @@ def demo_rows(data_path: Path = DATA) -> list[dict[str, Any]]:
                         "originals": c.get("originals", 0),
                         "copies": c.get("copies", 0),
                         "form_name": c.get("form", ""),
+                        "required": not _conditional(c["name"]),
                     }
                     for c in e.get("components") or []
                 ],

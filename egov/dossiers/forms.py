@@ -68,6 +68,9 @@ class ApplyForm(forms.Form):
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
         self.fields.update(eforms.build_form(eform_fields).base_fields)
         self.fields.update(component_fields(procedure, already_attached or set()))
+        # Where, what the form asks, the documents; acting for someone else comes last.
+        proxy = ["on_behalf", "principal_name", "principal_phone", "principal_personal_id"]
+        self.order_fields([name for name in self.fields if name not in proxy] + proxy)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
