@@ -163,7 +163,7 @@ def procedure_update(
 def _update(
     *, actor: Any, procedure: Procedure, data: ProcedureInput, reason: str, clock: Clock
 ) -> tuple[Procedure, dict[str, Any]]:
-    procedure = Procedure.objects.select_for_update().select_related("owner", "sector").get(pk=procedure.pk)
+    procedure = Procedure.objects.select_for_update(of=("self",)).select_related("owner", "sector").get(pk=procedure.pk)
     _require_edit(actor, procedure.owner)
     if data.code != procedure.code:
         raise DomainError("catalog.code_immutable", _("Không được đổi mã thủ tục."))
@@ -182,7 +182,7 @@ def procedure_publish(
     *, actor: Any, procedure: Procedure, decision_number: str, decision_date: date, clock: Clock = system_clock
 ) -> Procedure:
     """Publish (or re-publish after a suspension) under the province's decision."""
-    procedure = Procedure.objects.select_for_update().select_related("owner").get(pk=procedure.pk)
+    procedure = Procedure.objects.select_for_update(of=("self",)).select_related("owner").get(pk=procedure.pk)
     if not can_publish_for(actor, procedure.owner):
         raise PermissionDenied(
             "catalog.forbidden_publish",
@@ -219,7 +219,7 @@ def procedure_publish(
 @transaction.atomic
 def procedure_suspend(*, actor: Any, procedure: Procedure, reason: str, clock: Clock = system_clock) -> Procedure:
     """Take a published procedure off the portal for now (it stays visible to officials)."""
-    procedure = Procedure.objects.select_for_update().select_related("owner").get(pk=procedure.pk)
+    procedure = Procedure.objects.select_for_update(of=("self",)).select_related("owner").get(pk=procedure.pk)
     if not can_publish_for(actor, procedure.owner):
         raise PermissionDenied(
             "catalog.forbidden_publish",
@@ -301,7 +301,9 @@ def component_form_attach(
     *, actor: Any, component: Component, upload: UploadedFile, clock: Clock = system_clock
 ) -> Component:
     """Attach the blank form (mẫu đơn, tờ khai) of a dossier component, checked by its content."""
-    component = Component.objects.select_for_update().select_related("procedure__owner").get(pk=component.pk)
+    component = (
+        Component.objects.select_for_update(of=("self",)).select_related("procedure__owner").get(pk=component.pk)
+    )
     _require_edit(actor, component.procedure.owner)
     if upload.size is None or upload.size > FORM_MAX_BYTES:
         raise DomainError("catalog.form_too_large", _("Tệp mẫu lớn hơn 10 MB."))
@@ -337,7 +339,7 @@ def procedure_form_save(
     *, actor: Any, procedure: Procedure, fields: list[dict[str, Any]], clock: Clock = system_clock
 ) -> FormVersion | None:
     """Save the e-form as a new version (dossiers already filled keep theirs); None if nothing changed."""
-    procedure = Procedure.objects.select_for_update().select_related("owner").get(pk=procedure.pk)
+    procedure = Procedure.objects.select_for_update(of=("self",)).select_related("owner").get(pk=procedure.pk)
     _require_edit(actor, procedure.owner)
     cleaned = fields_clean(fields)
     current = procedure.form_versions.order_by("-number").first()

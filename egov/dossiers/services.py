@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from egov.accounts.models import Role
@@ -163,15 +163,17 @@ def dossier_code_take(*, agency: Agency, at: datetime) -> str:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("a dossier code must be taken inside the transaction that uses it")
     day = at.date()
-    try:
-        with transaction.atomic():  # first code of the day: two desks may race to create the row
-            DailyCounter.objects.get_or_create(agency=agency, day=day)
-    except IntegrityError:
-        pass
-    counter = DailyCounter.objects.select_for_update().get(agency=agency, day=day)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return format_code(agency.eid_code, day, counter.last)
+    # One statement: create the day's row or bump it; the row stays locked until this transaction ends,
+    # so the next desk waits for it (gap-free) instead of racing (PostgreSQL and SQLite ≥ 3.35).
+    table = connection.ops.quote_name(DailyCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [agency.pk, day],
+        )
+        (sequence,) = cursor.fetchone()
+    return format_code(agency.eid_code, day, sequence)
 
 
 # --- submission ------------------------------------------------------------------------------------
@@ -426,7 +428,7 @@ def dossier_register_at_desk(
 
 
 def _locked_for_desk(actor: Any, dossier: Dossier) -> Dossier:
-    dossier = Dossier.objects.select_for_update().select_related("agency", "procedure").get(pk=dossier.pk)
+    dossier = Dossier.objects.select_for_update(of=("self",)).select_related("agency", "procedure").get(pk=dossier.pk)
     _require_desk(actor, dossier.agency)
     return dossier
 
@@ -545,7 +547,7 @@ def dossier_supplement_submit(
 
 
 def _own_draft(actor: Any, draft: Draft) -> Draft:
-    draft = Draft.objects.select_for_update().select_related("procedure").get(pk=draft.pk)
+    draft = Draft.objects.select_for_update(of=("self",)).select_related("procedure").get(pk=draft.pk)
     if draft.owner_id != getattr(actor, "pk", None):
         raise PermissionDenied("dossiers.not_yours", _("Đây không phải hồ sơ của bạn."))
     return draft

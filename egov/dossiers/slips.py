@@ -10,16 +10,17 @@ from datetime import datetime
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 from urllib.request import url2pathname
 
 import segno
-import weasyprint
-import weasyprint.urls
 from django.template.loader import render_to_string
 
 from egov.core.clock import ensure_aware
+
+if TYPE_CHECKING:
+    import weasyprint
 
 
 class SlipKind(StrEnum):
@@ -204,16 +205,23 @@ def slip_html(data: SlipData) -> str:
     return render_to_string(f"dossiers/slips/{SlipKind(data.kind).value}.html", slip_context(data))
 
 
-class _OfflineFetcher(weasyprint.URLFetcher):
-    """Lets WeasyPrint read the slip's own stylesheet and data: URIs, and nothing else.
+@cache
+def _offline_fetcher_class() -> type:
+    """Built on first use: importing WeasyPrint costs about a second, which issuing a slip does not need."""
+    import weasyprint
 
-    A slip must render the same with no network, and no text on it may make the server fetch a URL.
-    """
+    class OfflineFetcher(weasyprint.URLFetcher):  # type: ignore[misc]
+        """Lets WeasyPrint read the slip's own stylesheet and data: URIs, and nothing else.
 
-    def fetch(self, url: str, headers: Any = None) -> Any:
-        if url.startswith("data:") or (url.startswith("file:") and url.endswith(".css") and _in_template_dir(url)):
-            return super().fetch(url, headers)
-        raise ValueError(f"Phiếu không được tải tài nguyên bên ngoài: {url[:80]}")
+        A slip must render the same with no network, and no text on it may make the server fetch a URL.
+        """
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("data:") or (url.startswith("file:") and url.endswith(".css") and _in_template_dir(url)):
+                return super().fetch(url, headers)
+            raise ValueError(f"Phiếu không được tải tài nguyên bên ngoài: {url[:80]}")
+
+    return OfflineFetcher
 
 
 def _in_template_dir(url: str) -> bool:
@@ -228,8 +236,11 @@ def _base_url() -> str:
 
 def render_slip_document(data: SlipData) -> weasyprint.Document:
     """The laid-out slip (pages, boxes): what `render_slip` writes, and what tests inspect."""
+    import weasyprint
+    import weasyprint.urls
+
     html = weasyprint.HTML(
-        string=slip_html(data), base_url=_base_url(), url_fetcher=_OfflineFetcher(fail_on_errors=True)
+        string=slip_html(data), base_url=_base_url(), url_fetcher=_offline_fetcher_class()(fail_on_errors=True)
     )
     try:
         return html.render()
