@@ -7,7 +7,7 @@ and the moments they care about.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -24,6 +24,16 @@ DEFAULT_CUTOFF = time(15, 0)
 class DurationUnit(StrEnum):
     WORKING_DAYS = "working_days"
     CALENDAR_DAYS = "calendar_days"
+
+
+class Timeliness(StrEnum):
+    """Trước hạn / đúng hạn / quá hạn for finished work; in time / due soon / overdue for open work."""
+
+    EARLY = "early"
+    ON_TIME = "on_time"
+    OVERDUE = "overdue"
+    IN_TIME = "in_time"
+    DUE_SOON = "due_soon"
 
 
 @lru_cache(maxsize=1)
@@ -180,6 +190,28 @@ def extend_for_pause(due: datetime, paused_from: datetime, paused_until: datetim
         if paused_until > paused_from
         else due
     )
+
+
+def due_after_pauses(due: datetime, pauses: Iterable[tuple[datetime, datetime]], cal: WorkingCalendar) -> datetime:
+    """The due moment moved later by the office time inside every pause (pauses must not overlap)."""
+    paused = sum((working_time_between(start, end, cal) for start, end in pauses), timedelta())
+    return add_working_time(due, paused, cal)
+
+
+def grade_finished(finished_at: datetime, due: datetime) -> Timeliness:
+    """Finished before the due day: early; on the due day by the due moment: on time; later: overdue."""
+    finished_at, due = ensure_aware(finished_at), ensure_aware(due)
+    if finished_at.date() < due.date():
+        return Timeliness.EARLY
+    return Timeliness.ON_TIME if finished_at <= due else Timeliness.OVERDUE
+
+
+def grade_open(now: datetime, due: datetime, cal: WorkingCalendar, due_soon: timedelta) -> Timeliness:
+    """Open work: overdue past the due moment; due soon when at most `due_soon` of office time is left."""
+    now, due = ensure_aware(now), ensure_aware(due)
+    if now > due:
+        return Timeliness.OVERDUE
+    return Timeliness.DUE_SOON if working_time_between(now, due, cal) <= due_soon else Timeliness.IN_TIME
 
 
 def _at(day: date, moment: time) -> datetime:

@@ -151,3 +151,53 @@ def test_adding_time_in_two_steps_equals_one_step(start, hours, more):
 def test_working_time_is_additive(a, b, c):
     x, y, z = sorted((a, b, c))
     assert working_time_between(x, z, CAL) == working_time_between(x, y, CAL) + working_time_between(y, z, CAL)
+
+
+class TestGrading:
+    def test_finished(self):
+        from egov.core.calendar import Timeliness, grade_finished
+
+        due = at(2026, 3, 13, 11, 30)
+        assert grade_finished(at(2026, 3, 12, 16, 59), due) is Timeliness.EARLY
+        assert grade_finished(at(2026, 3, 13, 8, 0), due) is Timeliness.ON_TIME  # the due day, before the moment
+        assert grade_finished(at(2026, 3, 13, 11, 30), due) is Timeliness.ON_TIME
+        assert grade_finished(at(2026, 3, 13, 11, 31), due) is Timeliness.OVERDUE
+
+    def test_open(self):
+        from egov.core.calendar import Timeliness, grade_open
+
+        due = at(2026, 3, 16, 9, 0)  # Monday 09:00
+        # Friday 16:00: one hour on Friday + two on Monday = 3 office hours left.
+        assert grade_open(at(2026, 3, 13, 16, 0), due, CAL, timedelta(hours=4)) is Timeliness.DUE_SOON
+        assert grade_open(at(2026, 3, 13, 8, 0), due, CAL, timedelta(hours=4)) is Timeliness.IN_TIME
+        assert grade_open(at(2026, 3, 16, 9, 1), due, CAL, timedelta(hours=4)) is Timeliness.OVERDUE
+
+    def test_several_pauses_across_tet(self):
+        from egov.core.calendar import due_after_pauses
+
+        due = at(2026, 2, 27, 17, 0)
+        pauses = [
+            (at(2026, 2, 12, 13, 30), at(2026, 2, 23, 7, 0)),  # Thu 13:30 → after Tết
+            (at(2026, 2, 24, 16, 0), at(2026, 2, 25, 8, 0)),
+        ]  # one hour + one hour
+        # 3.5 h (Thu 12/2) + 8 h (Fri 13/2; then Tết and the weekend) + 1 h + 1 h = 13.5 office hours:
+        # Mon 2/3 takes 8 h, Tue 3/3 morning 4.5 h, and the last hour ends at 14:30.
+        assert due_after_pauses(due, pauses, CAL) == at(2026, 3, 3, 14, 30)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    received=moments,
+    days=st.integers(min_value=1, max_value=30),
+    pause_start=st.integers(min_value=0, max_value=400),
+    pause_hours=st.integers(min_value=0, max_value=400),
+)
+def test_a_pause_moves_the_due_moment_by_exactly_the_paused_office_time(received, days, pause_start, pause_hours):
+    from egov.core.calendar import due_after_pauses
+
+    due = due_at(received, days, "working_days", CAL)
+    start = received + timedelta(hours=pause_start)
+    end = start + timedelta(hours=pause_hours)
+    moved = due_after_pauses(due, [(start, end)], CAL)
+    assert working_time_between(due, moved, CAL) == working_time_between(start, end, CAL)
+    assert moved >= due
