@@ -8,8 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from egov.core.calendar import DurationUnit
+from egov.org.models import Agency, Level
 
-from .models import Fee, OnlineLevel
+from .models import Fee, OnlineLevel, ProcessStep
 
 
 class ProcedureForm(forms.Form):
@@ -116,3 +117,19 @@ class EFormFieldForm(forms.Form):
 
 
 EFormFieldFormSet = forms.formset_factory(EFormFieldForm, extra=2, can_delete=True)
+
+
+class ProcessStepForm(forms.Form):
+    name = forms.CharField(label=_("Tên bước"), max_length=300)
+    where = forms.ChoiceField(label=_("Thực hiện tại"), choices=[("", "—"), *ProcessStep.Where.choices])
+    agency = forms.ModelChoiceField(
+        label=_("Cơ quan (nếu chọn cơ quan cụ thể)"),
+        required=False,
+        queryset=Agency.objects.filter(is_active=True, level=Level.PROVINCE),
+    )
+    central_system = forms.CharField(label=_("Hệ thống trung ương"), max_length=100, required=False)
+    actor = forms.ChoiceField(label=_("Người thực hiện"), choices=ProcessStep.Actor.choices)
+    share_percent = forms.IntegerField(label=_("Tỷ lệ thời gian (%)"), min_value=1, max_value=100)
+
+
+ProcessStepFormSet = forms.formset_factory(ProcessStepForm, extra=2, can_delete=True)

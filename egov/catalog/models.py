@@ -183,3 +183,52 @@ class FormVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure.code} v{self.number}"
+
+
+class ProcessTemplate(models.Model):
+    """One version of a procedure's internal process (quy trình nội bộ); a dossier keeps its version."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="process_templates")
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField()
+    created_by = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["procedure", "-number"]
+        constraints = [models.UniqueConstraint(fields=["procedure", "number"], name="process_template_unique")]
+        verbose_name = _("quy trình nội bộ")
+        verbose_name_plural = _("quy trình nội bộ")
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code} quy trình v{self.number}"
+
+
+class ProcessStep(models.Model):
+    """One step: where it runs, who does it, and its share of the legal time."""
+
+    class Where(models.TextChoices):
+        RECEIVING = "receiving", _("Cơ quan tiếp nhận hồ sơ")
+        OWNER = "owner", _("Cơ quan quản lý thủ tục")
+        AGENCY = "agency", _("Một cơ quan cụ thể")
+        CENTRAL = "central", _("Bộ, ngành trung ương (qua kết nối)")
+
+    class Actor(models.TextChoices):
+        RECEIVER = "receiver", _("Cán bộ tiếp nhận")
+        SPECIALIST = "specialist", _("Chuyên viên")
+        LEADER = "leader", _("Lãnh đạo")
+        OTHER_AGENCY = "other_agency", _("Cơ quan khác")
+
+    template = models.ForeignKey(ProcessTemplate, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(_("tên bước"), max_length=300)
+    where = models.CharField(_("thực hiện tại"), max_length=10, choices=Where.choices)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    central_system = models.CharField(_("hệ thống trung ương"), max_length=100, blank=True)
+    actor = models.CharField(_("người thực hiện"), max_length=20, choices=Actor.choices)
+    share_percent = models.PositiveSmallIntegerField(_("tỷ lệ thời gian (%)"))
+
+    class Meta:
+        ordering = ["template", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.name}"

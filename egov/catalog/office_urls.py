@@ -13,5 +13,6 @@ urlpatterns = [
     path("<str:code>/cong-bo/", views.procedure_publish, name="publish"),
     path("<str:code>/tam-ngung/", views.procedure_suspend, name="suspend"),
     path("<str:code>/to-khai/", views.procedure_eform, name="eform"),
+    path("<str:code>/quy-trinh/", views.procedure_process, name="process"),
     path("<str:code>/thanh-phan/<int:component_id>/mau/", views.component_form_upload, name="component_form"),
 ]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,6 +29,7 @@ from .forms import (
     FormUploadForm,
     ImportForm,
     ProcedureForm,
+    ProcessStepFormSet,
     PublishForm,
     SuspendForm,
 )
@@ -318,6 +320,49 @@ def procedure_eform(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "catalog/office/eform.html",
+        {
+            "procedure": procedure,
+            "formset": formset,
+            "current": current,
+            "errors": errors,
+        },
+    )
+
+
+@office_required
+def procedure_process(request: HttpRequest, code: str) -> HttpResponse:
+    """Edit the internal process; each change is a new version, dossiers keep the one they were received under."""
+    procedure = _get(request, code)
+    current = selectors.procedure_current_process(procedure)
+    initial = [
+        {
+            "name": st.name,
+            "where": st.where,
+            "agency": st.agency,
+            "central_system": st.central_system,
+            "actor": st.actor,
+            "share_percent": st.share_percent,
+        }
+        for st in (current.steps.all() if current else [])
+    ]
+    formset = ProcessStepFormSet(request.POST or None, initial=initial, prefix="steps")
+    errors: list[str] = []
+    if request.method == "POST" and formset.is_valid():
+        rows = [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        try:
+            template = services.process_template_save(actor=request.user, procedure=procedure, steps=rows)
+            if template is None:
+                messages.info(request, _("Quy trình không thay đổi."))
+            else:
+                messages.success(request, _("Đã lưu quy trình, phiên bản %(n)s.") % {"n": template.number})
+            return redirect("catalog_office:process", code=code)
+        except DomainError as exc:
+            if exc.status == 403:
+                raise DjangoPermissionDenied(exc.message) from exc
+            errors = exc.message.split("; ")
+    return render(
+        request,
+        "catalog/office/process.html",
         {
             "procedure": procedure,
             "formset": formset,

@@ -13,7 +13,7 @@ from egov.core.errors import NotFound
 from egov.core.text import fold, fold_words
 from egov.org.models import Agency
 
-from .models import Component, Fee, FormVersion, Procedure, ProcedureStatus, SearchWord, Sector
+from .models import Component, Fee, FormVersion, Procedure, ProcedureStatus, ProcessTemplate, SearchWord, Sector
 from .permissions import EDIT_ROLES
 
 LEVEL_FIELDS = {"province": "at_province", "commune": "at_commune"}
@@ -174,3 +174,8 @@ def level_counts() -> dict[str, int]:
 def procedure_current_form(procedure: Procedure) -> FormVersion | None:
     """The e-form version new applications fill in (None: the procedure has no e-form yet)."""
     return procedure.form_versions.order_by("-number").first()
+
+
+def procedure_current_process(procedure: Procedure) -> ProcessTemplate | None:
+    """The process version a dossier received now will follow."""
+    return procedure.process_templates.order_by("-number").prefetch_related("steps__agency").first()

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from egov.accounts.models import Role
+from egov.accounts.selectors import user_has_role
 from egov.core.audit import audit_record, diff_fields
 from egov.core.clock import Clock, system_clock
 from egov.core.errors import DomainError, PermissionDenied
@@ -19,7 +21,17 @@ from egov.org.models import Agency
 
 from .eforms import fields_clean
 from .inputs import ProcedureInput
-from .models import Component, Fee, FormVersion, Procedure, ProcedureStatus, SearchWord, Sector
+from .models import (
+    Component,
+    Fee,
+    FormVersion,
+    Procedure,
+    ProcedureStatus,
+    ProcessStep,
+    ProcessTemplate,
+    SearchWord,
+    Sector,
+)
 from .permissions import can_edit_for, can_publish_for
 
 _CONTENT_FIELDS = (
@@ -360,3 +372,104 @@ def procedure_form_save(
         clock=clock,
     )
     return version
+
+
+def _process_steps_clean(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Check a process; raise DomainError listing every problem. Shares are whole percents adding to 100."""
+    errors: list[str] = []
+    result: list[dict[str, Any]] = []
+    if not steps:
+        errors.append(_("Quy trình cần ít nhất một bước."))
+    for i, raw in enumerate(steps, start=1):
+        where, actor = str(raw.get("where") or ""), str(raw.get("actor") or "")
+        name = str(raw.get("name") or "").strip()
+        agency = raw.get("agency")
+        central = str(raw.get("central_system") or "").strip()
+        label = _("Bước %(n)s") % {"n": i}
+        if not name:
+            errors.append(_("%(step)s: thiếu tên bước") % {"step": label})
+        if where not in ProcessStep.Where.values:
+            errors.append(_("%(step)s: nơi thực hiện không hợp lệ") % {"step": label})
+        if actor not in ProcessStep.Actor.values:
+            errors.append(_("%(step)s: người thực hiện không hợp lệ") % {"step": label})
+        if where == ProcessStep.Where.AGENCY and not isinstance(agency, Agency):
+            errors.append(_("%(step)s: cần chọn cơ quan thực hiện") % {"step": label})
+        if where == ProcessStep.Where.CENTRAL and not central:
+            errors.append(_("%(step)s: cần ghi hệ thống trung ương kết nối") % {"step": label})
+        try:
+            share = int(raw.get("share_percent") or 0)
+        except (TypeError, ValueError):
+            share = 0
+        if share <= 0:
+            errors.append(_("%(step)s: tỷ lệ thời gian phải lớn hơn 0") % {"step": label})
+        result.append(
+            {
+                "name": name,
+                "where": where,
+                "actor": actor,
+                "share_percent": share,
+                "agency": agency if where == ProcessStep.Where.AGENCY else None,
+                "central_system": central if where == ProcessStep.Where.CENTRAL else "",
+            }
+        )
+    total = sum(int(step["share_percent"]) for step in result)
+    if steps and total != 100:
+        errors.append(_("Tổng tỷ lệ thời gian các bước phải bằng 100%% (đang là %(total)s%%)") % {"total": total})
+    if errors:
+        raise DomainError("catalog.process_invalid", "; ".join(errors))
+    return result
+
+
+def _same_process(template: ProcessTemplate | None, steps: list[dict[str, Any]]) -> bool:
+    if template is None:
+        return False
+    current = [
+        {
+            "name": s.name,
+            "where": s.where,
+            "actor": s.actor,
+            "share_percent": s.share_percent,
+            "agency": s.agency,
+            "central_system": s.central_system,
+        }
+        for s in template.steps.all()
+    ]
+    return current == steps
+
+
+@transaction.atomic
+def process_template_save(
+    *, actor: Any, procedure: Procedure, steps: list[dict[str, Any]], clock: Clock = system_clock
+) -> ProcessTemplate | None:
+    """Save the internal process as a new version (dossiers keep the version they were received under).
+
+    Only an administrator of the owning agency (or of the province) edits processes. None if unchanged.
+    """
+    procedure = Procedure.objects.select_for_update(of=("self",)).select_related("owner").get(pk=procedure.pk)
+    if not user_has_role(actor, procedure.owner, {Role.AGENCY_ADMIN.value}):
+        raise PermissionDenied(
+            "catalog.forbidden_process",
+            _("Chỉ quản trị của %(agency)s sửa được quy trình."),
+            agency=procedure.owner.name,
+        )
+    cleaned = _process_steps_clean(steps)
+    current = procedure.process_templates.order_by("-number").first()
+    if _same_process(current, cleaned):
+        return None
+    template = ProcessTemplate.objects.create(
+        procedure=procedure,
+        number=(current.number + 1) if current else 1,
+        created_at=clock.now(),
+        created_by=getattr(actor, "username", str(actor)),
+    )
+    ProcessStep.objects.bulk_create(
+        ProcessStep(template=template, position=i, **step) for i, step in enumerate(cleaned, 1)
+    )
+    audit_record(
+        actor=actor,
+        action="catalog.procedure.process_version",
+        obj=procedure,
+        changes={"process_version": [current.number if current else None, template.number], "steps": len(cleaned)},
+        clock=clock,
+    )
+    return template

@@ -65,6 +65,7 @@ def load_demo(*, clock: Clock = system_clock, data_path: Path = DATA) -> list[De
             admin.roles.create(agency=province_pc, role=Role.PROVINCE_ADMIN)
         accounts = _accounts(admin, clock)
     _catalog(admin, clock, data_path)
+    _processes(admin, clock)
     _dossiers(admin, clock)
     return accounts
 
@@ -293,3 +294,68 @@ def _dossiers(admin: User, clock: Clock) -> None:
         dossier_request_supplement(
             actor=receiver, dossier=made[1], clock=clock, items=["Giấy chứng sinh: bản chụp bị mờ, xin nộp bản rõ hơn"]
         )
+
+
+def _processes(admin: User, clock: Clock) -> None:
+    """Three internal processes: within a commune, commune → department → commune, and one through a ministry."""
+    from egov.catalog.services import process_template_save
+
+    land = Agency.objects.get(slug="so-nong-nghiep-moi-truong")
+    processes: dict[str, list[dict[str, Any]]] = {
+        "1.001193": [  # birth registration, all at the commune
+            {"name": "Tiếp nhận, kiểm tra hồ sơ", "where": "receiving", "actor": "receiver", "share_percent": 20},
+            {
+                "name": "Công chức tư pháp - hộ tịch thẩm tra, ghi sổ",
+                "where": "receiving",
+                "actor": "specialist",
+                "share_percent": 50,
+            },
+            {
+                "name": "Lãnh đạo UBND xã ký Giấy khai sinh",
+                "where": "receiving",
+                "actor": "leader",
+                "share_percent": 20,
+            },
+            {"name": "Trả kết quả", "where": "receiving", "actor": "receiver", "share_percent": 10},
+        ],
+        "1.012753": [  # first land registration at a commune, examined by the provincial land office
+            {"name": "Tiếp nhận tại Bộ phận Một cửa xã", "where": "receiving", "actor": "receiver", "share_percent": 5},
+            {
+                "name": "Văn phòng đăng ký đất đai thẩm tra, đo đạc",
+                "where": "agency",
+                "agency": land,
+                "actor": "specialist",
+                "share_percent": 60,
+            },
+            {
+                "name": "Lãnh đạo Sở ký Giấy chứng nhận",
+                "where": "agency",
+                "agency": land,
+                "actor": "leader",
+                "share_percent": 20,
+            },
+            {"name": "Chuyển về xã, trả kết quả", "where": "receiving", "actor": "receiver", "share_percent": 15},
+        ],
+        "1.005136": [  # nationality: the Ministry of Justice is consulted through the national exchange
+            {
+                "name": "Tiếp nhận tại Trung tâm Phục vụ hành chính công",
+                "where": "receiving",
+                "actor": "receiver",
+                "share_percent": 5,
+            },
+            {"name": "Sở Tư pháp thẩm tra", "where": "owner", "actor": "specialist", "share_percent": 35},
+            {
+                "name": "Xác minh tại Bộ Tư pháp",
+                "where": "central",
+                "central_system": "Bộ Tư pháp (qua LGSP/NDXP)",
+                "actor": "other_agency",
+                "share_percent": 40,
+            },
+            {"name": "Lãnh đạo Sở ký", "where": "owner", "actor": "leader", "share_percent": 15},
+            {"name": "Trả kết quả", "where": "receiving", "actor": "receiver", "share_percent": 5},
+        ],
+    }
+    for code, steps in processes.items():
+        procedure = Procedure.objects.filter(code=code).first()
+        if procedure is not None and not procedure.process_templates.exists():
+            process_template_save(actor=admin, procedure=procedure, steps=steps, clock=clock)

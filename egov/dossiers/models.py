@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from egov.catalog.models import Component, FormVersion, Procedure
+from egov.catalog.models import Component, FormVersion, Procedure, ProcessTemplate
 from egov.org.models import Agency
 
 
@@ -69,6 +69,10 @@ class Dossier(models.Model):
     postal_waybill = models.CharField(_("số vận đơn bưu chính"), max_length=40, blank=True)
     result_by_post = models.BooleanField(_("trả kết quả qua bưu chính"), default=False)
     form_version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # The internal process version in force when the dossier was received; later versions do not apply to it.
+    process_template = models.ForeignKey(
+        ProcessTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     form_data = models.JSONField(_("tờ khai điện tử"), default=dict, blank=True)
 
     submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
@@ -131,6 +135,10 @@ class Draft(models.Model):
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     form_version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # The internal process version in force when the dossier was received; later versions do not apply to it.
+    process_template = models.ForeignKey(
+        ProcessTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     form_data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()

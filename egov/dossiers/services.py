@@ -439,7 +439,8 @@ def _receive(*, actor: Any, dossier: Dossier, clock: Clock) -> Dossier:
     if not dossier.code:
         dossier.code = dossier_code_take(agency=dossier.agency, at=now)
     dossier.received_at, dossier.clock_start_at, dossier.due_at = now, plan.clock_start, plan.due_at
-    dossier.save(update_fields=["code", "received_at", "clock_start_at", "due_at", "updated_at"])
+    dossier.process_template = dossier.procedure.process_templates.order_by("-number").first()
+    dossier.save(update_fields=["code", "received_at", "clock_start_at", "due_at", "process_template", "updated_at"])
     dossier_transition(actor=actor, dossier=dossier, to=Status.RECEIVED, note=plan.explanation, clock=clock)
     slip_issue(dossier=dossier, kind=SlipKind.RECEIPT, actor=actor, clock=clock, due_explanation=plan.explanation)
     _notify(

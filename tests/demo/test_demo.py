@@ -40,7 +40,11 @@ def test_load_demo_builds_a_working_catalogue(clock):
         user = User.objects.get(username=account.username)
         assert user.check_password(DEMO_PASSWORD)
 
+    from egov.catalog.models import ProcessStep
     from egov.dossiers.models import Dossier
+
+    wheres = set(ProcessStep.objects.values_list("where", flat=True))
+    assert {"receiving", "agency", "central", "owner"} <= wheres  # within a commune, across levels, to a ministry
 
     assert sorted(Dossier.objects.values_list("status", flat=True)) == ["new", "received", "supplement"]
     assert Dossier.objects.get(status="received").slips.get().kind == "receipt"

@@ -236,3 +236,23 @@ def test_nothing_is_sent_when_the_decision_fails(
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
         services.dossier_accept(actor=receiver, dossier=dossier, clock=clock)
     assert mail.outbox == []
+
+
+def test_a_dossier_keeps_the_process_version_it_was_received_under(
+    applicant, procedure, centre, receiver, clock, lam_dong
+):
+    from egov.accounts.models import Role
+    from egov.catalog.services import process_template_save
+    from tests.factories import official
+
+    admin = official(lam_dong["so-tu-phap"], Role.AGENCY_ADMIN)
+    steps = [
+        {"name": "Tiếp nhận", "where": "receiving", "actor": "receiver", "share_percent": 30},
+        {"name": "Giải quyết", "where": "owner", "actor": "specialist", "share_percent": 70},
+    ]
+    first = process_template_save(actor=admin, procedure=procedure, steps=steps, clock=clock)
+    dossier = services.dossier_accept(actor=receiver, dossier=submit(applicant, procedure, centre, clock), clock=clock)
+    steps[1]["share_percent"], steps[0]["share_percent"] = 60, 40
+    process_template_save(actor=admin, procedure=procedure, steps=steps, clock=clock)
+    dossier.refresh_from_db()
+    assert dossier.process_template == first
