@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "egov.accounts",
     "egov.notifications",
     "egov.catalog",
+    "egov.workflow",
     "egov.dossiers",
     "egov.demo",
 ]

@@ -30,6 +30,8 @@ from egov.core.errors import DomainError, PermissionDenied
 from egov.core.selectors import working_calendar
 from egov.notifications.services import notification_enqueue
 from egov.org.models import Agency
+from egov.workflow import selectors as workflow_selectors
+from egov.workflow import services as workflow
 
 from .appointment import appointment_for
 from .codes import format_code
@@ -659,4 +661,42 @@ def draft_submit(
         )
         locked.files.all().delete()  # the rows only: the stored files now belong to the dossier's documents
         locked.delete()
+    return dossier
+
+
+# --- processing (the steps run in egov.workflow) ------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_start_processing(*, actor: Any, dossier: Dossier, clock: Clock = system_clock) -> Dossier:
+    """The desk sends a received dossier into its process: `processing`, first step opened."""
+    dossier = _locked_for_desk(actor, dossier)
+    dossier_transition(actor=actor, dossier=dossier, to=Status.PROCESSING, clock=clock)
+    workflow.steps_start(actor=actor, dossier=dossier, cal=working_calendar(), clock=clock)
+    return dossier
+
+
+@transaction.atomic
+def dossier_step_complete(*, actor: Any, dossier: Dossier, note: str = "", clock: Clock = system_clock) -> Dossier:
+    """Finish the dossier's open step; the next one opens (maybe at another agency); after the last, `resolved`."""
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",)).select_related("agency", "procedure__owner").get(pk=dossier.pk)
+    )
+    run = workflow_selectors.open_step(dossier)
+    if dossier.status != Status.PROCESSING or run is None:
+        raise DomainError("dossiers.not_processing", _("Hồ sơ không ở bước xử lý nào."))
+    following = workflow.step_complete(actor=actor, run=run, note=note, cal=working_calendar(), clock=clock)
+    if following is None:
+        dossier_transition(actor=actor, dossier=dossier, to=Status.RESOLVED, note=note, clock=clock)
+    return dossier
+
+
+@transaction.atomic
+def dossier_step_return(*, actor: Any, dossier: Dossier, reason: str, clock: Clock = system_clock) -> Dossier:
+    """Send the dossier back to its previous step with the reason."""
+    dossier = Dossier.objects.select_for_update(of=("self",)).select_related("procedure__owner").get(pk=dossier.pk)
+    run = workflow_selectors.open_step(dossier)
+    if run is None:
+        raise DomainError("dossiers.not_processing", _("Hồ sơ không ở bước xử lý nào."))
+    workflow.step_return(actor=actor, run=run, reason=reason, cal=working_calendar(), clock=clock)
     return dossier

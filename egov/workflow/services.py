@@ -1,0 +1,176 @@
+"""Running the process steps: open, assign, complete (hand over), return; each step has its own due moment.
+
+The dossier's status is not changed here: `dossiers.services` calls these inside its own transaction and
+moves the status (received → processing → resolved) through the one status machine.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from egov.accounts.models import Role
+from egov.accounts.selectors import user_has_role
+from egov.catalog.models import ProcessStep
+from egov.core.audit import audit_record
+from egov.core.calendar import WorkingCalendar, add_working_time, grade_finished, working_time_between
+from egov.core.clock import Clock, system_clock
+from egov.core.errors import DomainError, PermissionDenied
+from egov.org.models import Agency
+
+from .models import StepRun
+
+
+def _agency_of(step: ProcessStep, dossier: Any) -> Agency | None:
+    if step.where == ProcessStep.Where.RECEIVING:
+        return dossier.agency  # type: ignore[no-any-return]
+    if step.where == ProcessStep.Where.OWNER:
+        return dossier.procedure.owner  # type: ignore[no-any-return]
+    if step.where == ProcessStep.Where.AGENCY:
+        return step.agency
+    return None  # a central ministry, reached through the data exchange
+
+
+def step_budget(step: ProcessStep, dossier: Any, cal: WorkingCalendar) -> timedelta:
+    """The step's share of the dossier's legal office time (between the clock start and the due moment)."""
+    total = working_time_between(dossier.clock_start_at, dossier.due_at, cal)
+    return total * step.share_percent / 100
+
+
+def _open(*, dossier: Any, step: ProcessStep, at: datetime, cal: WorkingCalendar, note: str = "") -> StepRun:
+    return StepRun.objects.create(
+        dossier=dossier,
+        step=step,
+        position=step.position,
+        name=step.name,
+        agency=_agency_of(step, dossier),
+        central_system=step.central_system,
+        actor_role=step.actor,
+        started_at=at,
+        due_at=add_working_time(at, step_budget(step, dossier, cal), cal),
+        note=note,
+    )
+
+
+def _finish(run: StepRun, *, actor: Any, at: datetime, outcome: str, note: str) -> None:
+    run.finished_at, run.outcome, run.note = at, outcome, note or run.note
+    run.finished_by = (getattr(actor, "full_name", "") or str(actor))[:200]
+    run.timeliness = grade_finished(at, run.due_at).value
+    run.save(update_fields=["finished_at", "outcome", "note", "finished_by", "timeliness"])
+
+
+def steps_start(*, actor: Any, dossier: Any, cal: WorkingCalendar, clock: Clock = system_clock) -> StepRun:
+    """Open the process: a first reception step at the desk counts as done by the reception itself."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("steps_start runs inside the dossier service's transaction")
+    template = dossier.process_template
+    if template is None:
+        raise DomainError("workflow.no_process", _("Thủ tục chưa có quy trình nội bộ; hãy báo quản trị cơ quan."))
+    steps = list(template.steps.select_related("agency").order_by("position"))
+    now = clock.now()
+    first = steps[0]
+    if first.where == ProcessStep.Where.RECEIVING and first.actor == ProcessStep.Actor.RECEIVER and len(steps) > 1:
+        done = _open(dossier=dossier, step=first, at=dossier.received_at, cal=cal)
+        _finish(done, actor=actor, at=now, outcome="done", note=_("Tiếp nhận hồ sơ"))
+        first = steps[1]
+    run = _open(dossier=dossier, step=first, at=now, cal=cal)
+    audit_record(actor=actor, action="workflow.step.open", obj=dossier, changes={"step": run.name}, clock=clock)
+    return run
+
+
+_ROLE_OF_ACTOR = {
+    ProcessStep.Actor.RECEIVER: Role.RECEIVER.value,
+    ProcessStep.Actor.SPECIALIST: Role.SPECIALIST.value,
+    ProcessStep.Actor.LEADER: Role.LEADER.value,
+}
+
+
+def _may_act(actor: Any, run: StepRun) -> bool:
+    """The assignee; else whoever holds the step's role in its agency; a leader of that agency always.
+    A step at a central ministry is recorded by a leader of the procedure's owning agency."""
+    if run.assignee_id is not None and run.assignee_id == getattr(actor, "pk", None):
+        return True
+    agency = run.agency or run.dossier.procedure.owner
+    roles = {Role.LEADER.value}
+    if run.assignee_id is None and run.actor_role in _ROLE_OF_ACTOR:
+        roles.add(_ROLE_OF_ACTOR[ProcessStep.Actor(run.actor_role)])
+    return user_has_role(actor, agency, roles)
+
+
+def step_assign(*, actor: Any, run: StepRun, assignee: Any, clock: Clock = system_clock) -> StepRun:
+    """A leader of the step's agency hands the step to one of the agency's case officers."""
+    run = StepRun.objects.select_for_update(of=("self",)).select_related("agency", "dossier").get(pk=run.pk)
+    if run.agency is None or not user_has_role(actor, run.agency, {Role.LEADER.value}):
+        raise PermissionDenied("workflow.leader_only", _("Chỉ lãnh đạo cơ quan đang xử lý mới phân công được."))
+    if not run.is_open:
+        raise DomainError("workflow.closed", _("Bước này đã xong."))
+    if not user_has_role(assignee, run.agency, {Role.SPECIALIST.value}) or getattr(assignee, "kind", "") != "official":
+        raise DomainError(
+            "workflow.not_specialist", _("Người được giao phải là chuyên viên của %(agency)s."), agency=run.agency.name
+        )
+    run.assignee = assignee
+    run.save(update_fields=["assignee"])
+    audit_record(
+        actor=actor,
+        action="workflow.step.assign",
+        obj=run.dossier,
+        changes={"step": run.name, "assignee": assignee.get_username()},
+        clock=clock,
+    )
+    return run
+
+
+def step_complete(
+    *, actor: Any, run: StepRun, note: str, cal: WorkingCalendar, clock: Clock = system_clock
+) -> StepRun | None:
+    """Finish the step and hand over to the next one (another agency's queue if it runs elsewhere).
+
+    Returns the next step, or None when the process is finished.
+    """
+    run = StepRun.objects.select_for_update(of=("self",)).select_related("agency", "dossier", "step").get(pk=run.pk)
+    if not run.is_open:
+        raise DomainError("workflow.closed", _("Bước này đã xong."))
+    if not _may_act(actor, run):
+        raise PermissionDenied("workflow.not_yours", _("Bạn không xử lý bước này."))
+    now = clock.now()
+    _finish(run, actor=actor, at=now, outcome="done", note=note)
+    following = run.step.template.steps.filter(position__gt=run.position).order_by("position").first()
+    audit_record(
+        actor=actor,
+        action="workflow.step.complete",
+        obj=run.dossier,
+        changes={"step": run.name, "timeliness": run.timeliness},
+        reason=note,
+        clock=clock,
+    )
+    if following is None:
+        return None
+    return _open(dossier=run.dossier, step=following, at=now, cal=cal)
+
+
+def step_return(*, actor: Any, run: StepRun, reason: str, cal: WorkingCalendar, clock: Clock = system_clock) -> StepRun:
+    """Send the dossier back to the previous step, with the reason."""
+    run = StepRun.objects.select_for_update(of=("self",)).select_related("agency", "dossier", "step").get(pk=run.pk)
+    if not reason.strip():
+        raise DomainError("workflow.reason_required", _("Cần ghi lý do trả lại bước trước."))
+    if not run.is_open or not _may_act(actor, run):
+        raise PermissionDenied("workflow.not_yours", _("Bạn không xử lý bước này."))
+    previous = run.step.template.steps.filter(position__lt=run.position).order_by("-position").first()
+    if previous is None or (previous.actor == ProcessStep.Actor.RECEIVER and previous.position == 1):
+        raise DomainError("workflow.no_previous", _("Không có bước trước để trả lại."))
+    now = clock.now()
+    _finish(run, actor=actor, at=now, outcome="returned", note=reason.strip())
+    audit_record(
+        actor=actor,
+        action="workflow.step.return",
+        obj=run.dossier,
+        changes={"step": run.name},
+        reason=reason.strip(),
+        clock=clock,
+    )
+    return _open(
+        dossier=run.dossier, step=previous, at=now, cal=cal, note=_("Trả lại: %(reason)s") % {"reason": reason}
+    )

@@ -1,0 +1,141 @@
+"""A dossier through its steps across two agencies: assignment, hand-over, step deadlines, return, the end."""
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from egov.accounts.models import Role
+from egov.catalog.models import Component
+from egov.catalog.services import process_template_save
+from egov.core.clock import VN_TZ
+from egov.core.errors import DomainError, PermissionDenied
+from egov.dossiers import services
+from egov.dossiers.models import Status
+from egov.dossiers.services import Attachment
+from egov.workflow.models import StepRun
+from egov.workflow.selectors import control_slip, step_queue
+from egov.workflow.services import step_assign
+from tests.dossiers.conftest import pdf
+from tests.factories import ProcedureFactory, UserFactory, official
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setting(lam_dong, clock):
+    land = lam_dong["so-nong-nghiep-moi-truong"]
+    commune = lam_dong["ubnd-tinh"].children.filter(level="commune").order_by("eid_code").first()
+    procedure = ProcedureFactory(
+        code="1.012753",
+        owner=land,
+        published=True,
+        at_province=False,
+        at_commune=True,
+        duration_value=10,
+        online_level="partial",
+    )
+    procedure.components.all().delete()
+    Component.objects.create(procedure=procedure, name="Đơn đăng ký", originals=1)
+    process_template_save(
+        actor=official(land, Role.AGENCY_ADMIN),
+        procedure=procedure,
+        clock=clock,
+        steps=[
+            {"name": "Tiếp nhận", "where": "receiving", "actor": "receiver", "share_percent": 10},
+            {"name": "Thẩm tra", "where": "agency", "agency": land, "actor": "specialist", "share_percent": 50},
+            {"name": "Phê duyệt", "where": "agency", "agency": land, "actor": "leader", "share_percent": 20},
+            {"name": "Trả kết quả", "where": "receiving", "actor": "receiver", "share_percent": 20},
+        ],
+    )
+    people = {
+        "desk": official(commune, Role.RECEIVER, username="motcua.xa"),
+        "leader": official(land, Role.LEADER, username="lanhdao.snnmt"),
+        "specialist": official(land, Role.SPECIALIST, username="chuyenvien.snnmt"),
+        "other": official(lam_dong["so-tu-phap"], Role.LEADER, username="lanhdao.stp"),
+    }
+    citizen = UserFactory(citizen=True, phone="0912000111")
+    dossier = services.dossier_submit_online(
+        actor=citizen,
+        procedure=procedure,
+        agency=commune,
+        idempotency_key="w1",
+        clock=clock,
+        attachments=[Attachment(component=procedure.components.get(), upload=pdf())],
+    )
+    services.dossier_accept(actor=people["desk"], dossier=dossier, clock=clock)
+    dossier.refresh_from_db()
+    return dossier, people, land, commune
+
+
+def test_through_two_agencies_with_step_deadlines(setting, clock):
+    dossier, people, land, commune = setting
+    # Received Tue 10/3/2026 09:30: 10 working days, due Tue 24/3 09:30; 80 office hours in all.
+    assert dossier.due_at == datetime(2026, 3, 24, 9, 30, tzinfo=VN_TZ)
+    services.dossier_start_processing(actor=people["desk"], dossier=dossier, clock=clock)
+    dossier.refresh_from_db()
+    assert dossier.status == Status.PROCESSING
+    run = StepRun.objects.get(finished_at__isnull=True)
+    assert (run.name, run.agency) == ("Thẩm tra", land)
+    assert run.due_at == datetime(2026, 3, 17, 9, 30, tzinfo=VN_TZ)  # 50% = 40 office hours from Tue 09:30
+    assert run in step_queue(people["leader"]) and run in step_queue(people["specialist"])
+    assert run not in step_queue(people["other"]) and run not in step_queue(people["desk"])
+
+    step_assign(actor=people["leader"], run=run, assignee=people["specialist"], clock=clock)
+    clock.advance(timedelta(days=1))
+    services.dossier_step_complete(actor=people["specialist"], dossier=dossier, note="Đủ điều kiện", clock=clock)
+    clock.advance(timedelta(days=5))  # Mon 16/3 09:30: the approval step's 16 h (from Wed 09:30) were due Fri 09:30
+    services.dossier_step_complete(actor=people["leader"], dossier=dossier, note="Đồng ý", clock=clock)
+    back = StepRun.objects.get(finished_at__isnull=True)
+    assert (back.name, back.agency) == ("Trả kết quả", commune)  # handed back to the commune
+    services.dossier_step_complete(actor=people["desk"], dossier=dossier, clock=clock)
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RESOLVED
+    rows = [(r.name, r.agency.eid_code, r.timeliness) for r in control_slip(dossier)]
+    assert rows == [
+        ("Tiếp nhận", commune.eid_code, "early"),
+        ("Thẩm tra", land.eid_code, "early"),
+        ("Phê duyệt", land.eid_code, "overdue"),
+        ("Trả kết quả", commune.eid_code, "early"),
+    ]
+
+
+def test_nobody_outside_the_step_acts(setting, clock):
+    dossier, people, _land, _commune = setting
+    services.dossier_start_processing(actor=people["desk"], dossier=dossier, clock=clock)
+    run = StepRun.objects.get(finished_at__isnull=True)
+    for intruder in (people["other"], people["desk"]):
+        with pytest.raises(PermissionDenied):
+            services.dossier_step_complete(actor=intruder, dossier=dossier, clock=clock)
+    with pytest.raises(PermissionDenied):
+        step_assign(actor=people["specialist"], run=run, assignee=people["specialist"], clock=clock)
+    with pytest.raises(DomainError):
+        step_assign(actor=people["leader"], run=run, assignee=people["other"], clock=clock)
+    assert StepRun.objects.get(pk=run.pk).finished_at is None
+
+
+def test_return_to_the_previous_step_needs_a_reason(setting, clock):
+    dossier, people, _land, _commune = setting
+    services.dossier_start_processing(actor=people["desk"], dossier=dossier, clock=clock)
+    services.dossier_step_complete(actor=people["specialist"], dossier=dossier, clock=clock)
+    with pytest.raises(DomainError):
+        services.dossier_step_return(actor=people["leader"], dossier=dossier, reason=" ", clock=clock)
+    services.dossier_step_return(actor=people["leader"], dossier=dossier, reason="Thiếu bản đồ thửa đất", clock=clock)
+    reopened = StepRun.objects.get(finished_at__isnull=True)
+    assert reopened.name == "Thẩm tra" and "Thiếu bản đồ" in reopened.note
+    assert StepRun.objects.get(name="Phê duyệt").outcome == "returned"
+
+
+def test_a_procedure_without_a_process_cannot_start(applicant, procedure, centre, receiver, clock):
+    dossier = services.dossier_submit_online(
+        actor=applicant,
+        procedure=procedure,
+        agency=centre,
+        idempotency_key="np",
+        clock=clock,
+        attachments=[Attachment(component=procedure.components.get(required=True), upload=pdf())],
+    )
+    services.dossier_accept(actor=receiver, dossier=dossier, clock=clock)
+    with pytest.raises(DomainError, match="chưa có quy trình"):
+        services.dossier_start_processing(actor=receiver, dossier=dossier, clock=clock)
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RECEIVED
