@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("egov.catalog.urls")),
     path("quan-tri/thu-tuc/", include("egov.catalog.office_urls")),
     path("mot-cua/", include("egov.dossiers.office_urls")),
+    path("xu-ly/", include("egov.workflow.urls")),
     path("", include("egov.dossiers.urls")),
     path("tai-khoan/", include("egov.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -26,12 +26,16 @@ def dossier_list_for_applicant(user: Any) -> QuerySet[Dossier]:
 
 
 def dossier_list_for_official(user: Any) -> QuerySet[Dossier]:
-    """Dossiers of the agencies where the official holds a role (all for a province administrator)."""
+    """Dossiers of the official's agencies, or handed to them for a step (all for a province administrator)."""
     qs = Dossier.objects.select_related("procedure", "agency")
     if user_is_province_admin(user):
         return qs
     agencies = user_agencies(user)
-    return qs.filter(agency__in=agencies) if agencies else qs.none()
+    if not agencies:
+        return qs.none()
+    # Its own agency's dossiers, and those handed over to it for a step of their process.
+    handed = Dossier.objects.filter(step_runs__agency__in=agencies).values("pk")
+    return qs.filter(Q(agency__in=agencies) | Q(pk__in=handed))
 
 
 def dossier_queue(user: Any, *, status: str = "", query: str = "") -> QuerySet[Dossier]:

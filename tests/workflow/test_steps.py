@@ -139,3 +139,27 @@ def test_a_procedure_without_a_process_cannot_start(applicant, procedure, centre
         services.dossier_start_processing(actor=receiver, dossier=dossier, clock=clock)
     dossier.refresh_from_db()
     assert dossier.status == Status.RECEIVED
+
+
+def test_pages_queue_assign_complete_and_control_slip(client, setting, clock):
+    from django.urls import reverse
+
+    dossier, people, _land, _commune = setting
+    client.force_login(people["desk"])
+    assert client.post(reverse("workflow:start", args=[dossier.code])).status_code == 302
+    client.force_login(people["leader"])
+    queue = client.get(reverse("workflow:queue")).content.decode()
+    assert dossier.code in queue and "Thẩm tra" in queue
+    page = client.get(reverse("workflow:steps", args=[dossier.code])).content.decode()
+    assert "Phiếu kiểm soát quá trình giải quyết hồ sơ" in page and people["specialist"].full_name in page
+    client.post(reverse("workflow:assign", args=[dossier.code]), {"assignee": people["specialist"].pk})
+    assert StepRun.objects.get(finished_at__isnull=True).assignee == people["specialist"]
+    client.force_login(people["specialist"])
+    assert dossier.code in client.get(reverse("workflow:queue")).content.decode()
+    client.post(reverse("workflow:complete", args=[dossier.code]), {"note": "Đủ điều kiện"})
+    assert StepRun.objects.get(finished_at__isnull=True).name == "Phê duyệt"
+    client.force_login(people["other"])
+    assert client.get(reverse("workflow:steps", args=[dossier.code])).status_code == 404
+    assert client.post(reverse("workflow:complete", args=[dossier.code])).status_code == 404
+    client.force_login(UserFactory(citizen=True))
+    assert client.get(reverse("workflow:queue")).status_code == 403

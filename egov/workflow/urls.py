@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "workflow"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("<str:code>/", views.steps, name="steps"),
+    path("<str:code>/bat-dau/", views.start, name="start"),
+    path("<str:code>/hoan-thanh/", views.complete, name="complete"),
+    path("<str:code>/tra-lai/", views.send_back, name="send_back"),
+    path("<str:code>/phan-cong/", views.assign, name="assign"),
+]

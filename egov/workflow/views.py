@@ -1,0 +1,125 @@
+"""Officials' work pages: my queue (most urgent first, marked in time / due soon / late), a dossier's steps."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from egov.accounts.models import Role, User
+from egov.accounts.selectors import user_agencies
+from egov.core.calendar import grade_open
+from egov.core.clock import system_clock
+from egov.core.errors import NotFound
+from egov.core.selectors import working_calendar
+from egov.core.web import allowed_only, run_action
+from egov.dossiers import selectors as dossier_selectors
+from egov.dossiers import services as dossier_services
+
+from . import selectors, services
+
+official_required = allowed_only(
+    lambda user: bool(user_agencies(user)), gettext_lazy("Trang này dành cho cán bộ, công chức.")
+)
+LABELS = {
+    "in_time": gettext_lazy("Trong hạn"),
+    "due_soon": gettext_lazy("Sắp đến hạn"),
+    "overdue": gettext_lazy("Quá hạn"),
+}
+
+
+@official_required
+def queue(request: HttpRequest) -> HttpResponse:
+    cal, now = working_calendar(), system_clock.now()
+    soon = timedelta(hours=settings.DUE_SOON_HOURS)
+    page = Paginator(selectors.step_queue(request.user), 25).get_page(request.GET.get("page"))
+    rows = []
+    for run in page.object_list:
+        state = grade_open(now, run.due_at, cal, soon).value
+        rows.append({"run": run, "state": state, "label": LABELS[state]})
+    return render(request, "workflow/queue.html", {"page": page, "rows": rows})
+
+
+def _dossier(request: HttpRequest, code: str) -> Any:
+    try:
+        return dossier_selectors.dossier_get_for_user(request.user, code)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@official_required
+def steps(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _dossier(request, code)
+    run = selectors.open_step(dossier)
+    specialists = User.objects.none()
+    if run is not None and run.agency is not None:
+        specialists = User.objects.filter(roles__agency=run.agency, roles__role=Role.SPECIALIST, is_active=True)
+    return render(
+        request,
+        "workflow/steps.html",
+        {
+            "dossier": dossier,
+            "run": run,
+            "slip": selectors.control_slip(dossier),
+            "specialists": specialists,
+        },
+    )
+
+
+@official_required
+@require_POST
+def start(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _dossier(request, code)
+    run_action(
+        request,
+        lambda: dossier_services.dossier_start_processing(actor=request.user, dossier=dossier),
+        _("Đã chuyển hồ sơ vào xử lý."),
+    )
+    return redirect("workflow:steps", code=code)
+
+
+@official_required
+@require_POST
+def complete(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _dossier(request, code)
+    note = request.POST.get("note", "")
+    run_action(
+        request,
+        lambda: dossier_services.dossier_step_complete(actor=request.user, dossier=dossier, note=note),
+        _("Đã hoàn thành bước và chuyển bước tiếp theo."),
+    )
+    return redirect("workflow:steps", code=code)
+
+
+@official_required
+@require_POST
+def send_back(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _dossier(request, code)
+    reason = request.POST.get("reason", "")
+    run_action(
+        request,
+        lambda: dossier_services.dossier_step_return(actor=request.user, dossier=dossier, reason=reason),
+        _("Đã trả hồ sơ về bước trước."),
+    )
+    return redirect("workflow:steps", code=code)
+
+
+@official_required
+@require_POST
+def assign(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _dossier(request, code)
+    run = selectors.open_step(dossier)
+    assignee = User.objects.filter(pk=request.POST.get("assignee") or 0).first()
+    if run is None or assignee is None:
+        raise Http404(_("Không có bước hoặc người được giao."))
+    run_action(
+        request, lambda: services.step_assign(actor=request.user, run=run, assignee=assignee), _("Đã phân công.")
+    )
+    return redirect("workflow:steps", code=code)
