@@ -73,42 +73,46 @@ def steps(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _act(request: HttpRequest, code: str, action: Any, done: str) -> HttpResponse:
+    """Run `action(dossier)` for a button on the dossier's steps page, then back to that page."""
+    dossier = _dossier(request, code)
+    run_action(request, lambda: action(dossier), done)
+    return redirect("workflow:steps", code=code)
+
+
 @official_required
 @require_POST
 def start(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = _dossier(request, code)
-    run_action(
+    return _act(
         request,
-        lambda: dossier_services.dossier_start_processing(actor=request.user, dossier=dossier),
+        code,
+        lambda d: dossier_services.dossier_start_processing(actor=request.user, dossier=d),
         _("Đã chuyển hồ sơ vào xử lý."),
     )
-    return redirect("workflow:steps", code=code)
 
 
 @official_required
 @require_POST
 def complete(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = _dossier(request, code)
     note = request.POST.get("note", "")
-    run_action(
+    return _act(
         request,
-        lambda: dossier_services.dossier_step_complete(actor=request.user, dossier=dossier, note=note),
+        code,
+        lambda d: dossier_services.dossier_step_complete(actor=request.user, dossier=d, note=note),
         _("Đã hoàn thành bước và chuyển bước tiếp theo."),
     )
-    return redirect("workflow:steps", code=code)
 
 
 @official_required
 @require_POST
 def send_back(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = _dossier(request, code)
     reason = request.POST.get("reason", "")
-    run_action(
+    return _act(
         request,
-        lambda: dossier_services.dossier_step_return(actor=request.user, dossier=dossier, reason=reason),
+        code,
+        lambda d: dossier_services.dossier_step_return(actor=request.user, dossier=d, reason=reason),
         _("Đã trả hồ sơ về bước trước."),
     )
-    return redirect("workflow:steps", code=code)
 
 
 @official_required
