@@ -79,6 +79,8 @@ class Dossier(models.Model):
     received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
     clock_start_at = models.DateTimeField(_("bắt đầu tính thời hạn"), null=True, blank=True)
     due_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True)
+    # Set while the clock is stopped (waiting for the applicant's supplement during processing).
+    paused_at = models.DateTimeField(_("tạm dừng tính thời hạn từ"), null=True, blank=True)
     supplement_requests = models.PositiveSmallIntegerField(default=0)
     idempotency_key = models.CharField(max_length=80, unique=True, null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -25,7 +25,8 @@ from egov.accounts.selectors import user_has_role
 from egov.catalog import eforms
 from egov.catalog.models import Component, FormVersion, OnlineLevel, Procedure, ProcedureStatus
 from egov.core.audit import audit_record
-from egov.core.clock import Clock, system_clock
+from egov.core.calendar import due_after_pauses
+from egov.core.clock import Clock, ensure_aware, system_clock
 from egov.core.errors import DomainError, PermissionDenied
 from egov.core.selectors import working_calendar
 from egov.notifications.services import notification_enqueue
@@ -473,8 +474,21 @@ def dossier_request_supplement(
     reason_for_another: str = "",
     clock: Clock = system_clock,
 ) -> Dossier:
-    """Ask the applicant, in writing and once, for everything missing or wrong."""
-    dossier = _locked_for_desk(actor, dossier)
+    """Ask the applicant, in writing and once, for everything missing or wrong.
+
+    At reception the desk asks; during processing, whoever handles the open step, and the legal clock
+    stops until the applicant answers.
+    """
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",)).select_related("agency", "procedure__owner").get(pk=dossier.pk)
+    )
+    if dossier.status == Status.PROCESSING:
+        run = workflow_selectors.open_step(dossier)
+        if run is None or not workflow.step_may_act(actor, run):
+            raise PermissionDenied("workflow.not_yours", _("Bạn không xử lý bước này."))
+        dossier.paused_at = clock.now()
+    else:
+        _require_desk(actor, dossier.agency)
     wanted = [item.strip() for item in items if item.strip()]
     if not wanted:
         raise DomainError("dossiers.items_required", _("Cần liệt kê từng giấy tờ còn thiếu hoặc cần sửa."))
@@ -484,7 +498,7 @@ def dossier_request_supplement(
             _("Đã yêu cầu bổ sung một lần; yêu cầu lần nữa phải ghi rõ lý do."),
         )
     dossier.supplement_requests += 1
-    dossier.save(update_fields=["supplement_requests"])
+    dossier.save(update_fields=["supplement_requests", "paused_at"])
     text = "\n".join(f"{i}. {item}" for i, item in enumerate(wanted, start=1))
     dossier_transition(
         actor=actor,
@@ -523,6 +537,19 @@ def dossier_refuse(*, actor: Any, dossier: Dossier, reason: str, clock: Clock = 
     return dossier
 
 
+def _resume_clock(dossier: Dossier, clock: Clock) -> None:
+    """The legal clock runs again: the due moment (and the open step's) move by the paused office time."""
+    cal, now = working_calendar(), clock.now()
+    paused_from, due = dossier.paused_at, dossier.due_at
+    assert paused_from is not None and due is not None
+    dossier.due_at = due_after_pauses(due, [(paused_from, now)], cal)
+    dossier.paused_at = None
+    dossier.save(update_fields=["due_at", "paused_at", "updated_at"])
+    run = workflow_selectors.open_step(dossier)
+    if run is not None:
+        workflow.step_pause_shift(run=run, paused_from=paused_from, paused_until=now, cal=cal)
+
+
 def dossier_supplement_submit(
     *, actor: Any, dossier: Dossier, attachments: Sequence[Attachment], note: str = "", clock: Clock = system_clock
 ) -> Dossier:
@@ -539,9 +566,13 @@ def dossier_supplement_submit(
         _store(locked, attachments, actor, stored, clock)
         previous = locked.timeline.filter(status_to=Status.SUPPLEMENT).order_by("-at", "-id").first()
         back_to = previous.status_from if previous else Status.NEW
-        return dossier_transition(
-            actor=actor, dossier=locked, to=back_to, note=note or _("Đã bổ sung giấy tờ"), clock=clock
-        )
+        text = note or _("Đã bổ sung giấy tờ")
+        if back_to == Status.PROCESSING and locked.paused_at and locked.due_at:
+            _resume_clock(locked, clock)
+            text += " " + _("Thời gian chờ bổ sung không tính: hẹn trả kết quả lùi đến %(due)s.") % {
+                "due": f"{ensure_aware(locked.due_at):%H:%M %d/%m/%Y}"
+            }
+        return dossier_transition(actor=actor, dossier=locked, to=back_to, note=text, clock=clock)
 
     return _with_file_cleanup(work)
 

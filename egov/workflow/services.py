@@ -16,7 +16,13 @@ from egov.accounts.models import Role
 from egov.accounts.selectors import user_has_role
 from egov.catalog.models import ProcessStep
 from egov.core.audit import audit_record
-from egov.core.calendar import WorkingCalendar, add_working_time, grade_finished, working_time_between
+from egov.core.calendar import (
+    WorkingCalendar,
+    add_working_time,
+    due_after_pauses,
+    grade_finished,
+    working_time_between,
+)
 from egov.core.clock import Clock, system_clock
 from egov.core.errors import DomainError, PermissionDenied
 from egov.org.models import Agency
@@ -88,7 +94,7 @@ _ROLE_OF_ACTOR = {
 }
 
 
-def _may_act(actor: Any, run: StepRun) -> bool:
+def step_may_act(actor: Any, run: StepRun) -> bool:
     """The assignee; else whoever holds the step's role in its agency; a leader of that agency always.
     A step at a central ministry is recorded by a leader of the procedure's owning agency."""
     if run.assignee_id is not None and run.assignee_id == getattr(actor, "pk", None):
@@ -133,7 +139,7 @@ def step_complete(
     run = StepRun.objects.select_for_update(of=("self",)).select_related("agency", "dossier", "step").get(pk=run.pk)
     if not run.is_open:
         raise DomainError("workflow.closed", _("Bước này đã xong."))
-    if not _may_act(actor, run):
+    if not step_may_act(actor, run):
         raise PermissionDenied("workflow.not_yours", _("Bạn không xử lý bước này."))
     now = clock.now()
     _finish(run, actor=actor, at=now, outcome="done", note=note)
@@ -156,7 +162,7 @@ def step_return(*, actor: Any, run: StepRun, reason: str, cal: WorkingCalendar, 
     run = StepRun.objects.select_for_update(of=("self",)).select_related("agency", "dossier", "step").get(pk=run.pk)
     if not reason.strip():
         raise DomainError("workflow.reason_required", _("Cần ghi lý do trả lại bước trước."))
-    if not run.is_open or not _may_act(actor, run):
+    if not run.is_open or not step_may_act(actor, run):
         raise PermissionDenied("workflow.not_yours", _("Bạn không xử lý bước này."))
     previous = run.step.template.steps.filter(position__lt=run.position).order_by("-position").first()
     if previous is None or (previous.actor == ProcessStep.Actor.RECEIVER and previous.position == 1):
@@ -174,3 +180,10 @@ def step_return(*, actor: Any, run: StepRun, reason: str, cal: WorkingCalendar, 
     return _open(
         dossier=run.dossier, step=previous, at=now, cal=cal, note=_("Trả lại: %(reason)s") % {"reason": reason}
     )
+
+
+def step_pause_shift(*, run: StepRun, paused_from: Any, paused_until: Any, cal: WorkingCalendar) -> StepRun:
+    """The open step's due moment moves later by the office time the clock was stopped."""
+    run.due_at = due_after_pauses(run.due_at, [(paused_from, paused_until)], cal)
+    run.save(update_fields=["due_at"])
+    return run

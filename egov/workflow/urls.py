@@ -11,4 +11,5 @@ urlpatterns = [
     path("<str:code>/hoan-thanh/", views.complete, name="complete"),
     path("<str:code>/tra-lai/", views.send_back, name="send_back"),
     path("<str:code>/phan-cong/", views.assign, name="assign"),
+    path("<str:code>/yeu-cau-bo-sung/", views.supplement, name="supplement"),
 ]

@@ -117,6 +117,21 @@ def send_back(request: HttpRequest, code: str) -> HttpResponse:
 
 @official_required
 @require_POST
+def supplement(request: HttpRequest, code: str) -> HttpResponse:
+    items = request.POST.get("items", "").splitlines()
+    reason = request.POST.get("reason_for_another", "")
+    return _act(
+        request,
+        code,
+        lambda d: dossier_services.dossier_request_supplement(
+            actor=request.user, dossier=d, items=items, reason_for_another=reason
+        ),
+        _("Đã yêu cầu bổ sung; thời hạn tạm dừng đến khi công dân bổ sung."),
+    )
+
+
+@official_required
+@require_POST
 def assign(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _dossier(request, code)
     run = selectors.open_step(dossier)

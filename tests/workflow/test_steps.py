@@ -163,3 +163,42 @@ def test_pages_queue_assign_complete_and_control_slip(client, setting, clock):
     assert client.post(reverse("workflow:complete", args=[dossier.code])).status_code == 404
     client.force_login(UserFactory(citizen=True))
     assert client.get(reverse("workflow:queue")).status_code == 403
+
+
+def test_a_supplement_during_processing_stops_the_clock(setting, clock):
+    dossier, people, _land, _commune = setting
+    services.dossier_start_processing(actor=people["desk"], dossier=dossier, clock=clock)
+    run = StepRun.objects.get(finished_at__isnull=True)
+    due, step_due = dossier.due_at, run.due_at
+    with pytest.raises(PermissionDenied):  # another agency's leader does not handle this step
+        services.dossier_request_supplement(actor=people["other"], dossier=dossier, items=["x"], clock=clock)
+    # Tue 10/3 09:30: the case officer asks; the applicant answers Thu 12/3 09:30 (16 office hours later).
+    services.dossier_request_supplement(
+        actor=people["specialist"], dossier=dossier, items=["Bản đồ thửa đất có chữ ký"], clock=clock
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUPPLEMENT and dossier.paused_at == clock.now()
+    clock.advance(timedelta(days=2))
+    services.dossier_supplement_submit(
+        actor=dossier.applicant, dossier=dossier, attachments=[Attachment(component=None, upload=pdf())], clock=clock
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == Status.PROCESSING and dossier.paused_at is None
+    assert dossier.due_at == datetime(2026, 3, 26, 9, 30, tzinfo=VN_TZ)  # Tue 24/3 + 2 working days
+    assert dossier.due_at - due == timedelta(days=2)
+    assert StepRun.objects.get(pk=run.pk).due_at == step_due + timedelta(days=2)
+    assert "hẹn trả kết quả lùi đến 09:30 26/03/2026" in dossier.timeline.last().note
+
+
+def test_the_case_officer_asks_for_a_supplement_from_the_steps_page(client, setting, clock):
+    from django.urls import reverse
+
+    dossier, people, _land, _commune = setting
+    services.dossier_start_processing(actor=people["desk"], dossier=dossier, clock=clock)
+    client.force_login(people["specialist"])
+    page = client.get(reverse("workflow:steps", args=[dossier.code])).content.decode()
+    assert "Yêu cầu bổ sung (tạm dừng thời hạn)" in page
+    client.post(reverse("workflow:supplement", args=[dossier.code]), {"items": "Bản đồ thửa đất\nSổ hộ khẩu"})
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUPPLEMENT and dossier.paused_at is not None
+    assert dossier.slips.filter(kind="supplement").exists()
