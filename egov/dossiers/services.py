@@ -731,3 +731,66 @@ def dossier_step_return(*, actor: Any, dossier: Dossier, reason: str, clock: Clo
         raise DomainError("dossiers.not_processing", _("Hồ sơ không ở bước xử lý nào."))
     workflow.step_return(actor=actor, run=run, reason=reason, cal=working_calendar(), clock=clock)
     return dossier
+
+
+# --- withdrawal and stop ------------------------------------------------------------------------------
+
+# Before a decision: the applicant may still withdraw.
+OPEN_STATUSES = (Status.NEW, Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.PAYING)
+
+
+def _end(*, actor: Any, dossier: Dossier, to: str, reason: str, event: str, subject: str, clock: Clock) -> Dossier:
+    """Withdrawn or stopped: close the open step, record why, issue the stop notice, tell the applicant."""
+    if not reason.strip():
+        raise DomainError("dossiers.reason_required", _("Cần ghi rõ lý do."))
+    run = workflow_selectors.open_step(dossier)
+    dossier_transition(actor=actor, dossier=dossier, to=to, reason=reason.strip(), clock=clock)
+    if run is not None:
+        workflow.step_close(actor=actor, run=run, outcome=to, note=reason.strip(), clock=clock)
+    dossier.paused_at = None
+    dossier.save(update_fields=["paused_at", "updated_at"])
+    slip_issue(dossier=dossier, kind=SlipKind.STOP, actor=actor, clock=clock, reason=reason.strip())
+    _notify(dossier, event, subject, f"{subject}. {_('Lý do')}: {reason.strip()}", clock)
+    return dossier
+
+
+@transaction.atomic
+def dossier_withdraw(*, actor: Any, dossier: Dossier, reason: str, clock: Clock = system_clock) -> Dossier:
+    """The applicant withdraws the dossier before a decision (before `resolved`)."""
+    dossier = Dossier.objects.select_for_update(of=("self",)).select_related("agency", "procedure").get(pk=dossier.pk)
+    if dossier.applicant_id is None or dossier.applicant_id != getattr(actor, "pk", None):
+        raise PermissionDenied("dossiers.not_yours", _("Đây không phải hồ sơ của bạn."))
+    if dossier.status not in OPEN_STATUSES:
+        raise DomainError("dossiers.too_late", _("Hồ sơ đã có kết quả hoặc đã kết thúc; không rút được nữa."))
+    return _end(
+        actor=actor,
+        dossier=dossier,
+        to=Status.WITHDRAWN,
+        reason=reason,
+        event="withdrawn",
+        clock=clock,
+        subject=_("Hồ sơ %(code)s đã được rút theo yêu cầu") % {"code": dossier.code},
+    )
+
+
+@transaction.atomic
+def dossier_stop(*, actor: Any, dossier: Dossier, reason: str, clock: Clock = system_clock) -> Dossier:
+    """A leader of the agency handling the dossier stops processing, with the notice and its reason."""
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",)).select_related("agency", "procedure__owner").get(pk=dossier.pk)
+    )
+    run = workflow_selectors.open_step(dossier)
+    agencies = [a for a in (dossier.agency, run.agency if run else None) if a is not None]
+    if not any(user_has_role(actor, a, {Role.LEADER.value}) for a in agencies):
+        raise PermissionDenied("dossiers.leader_only", _("Chỉ lãnh đạo cơ quan đang giải quyết mới dừng được hồ sơ."))
+    if dossier.status not in (Status.PROCESSING, Status.SUPPLEMENT, Status.PAYING):
+        raise DomainError("dossiers.not_processing", _("Hồ sơ không ở bước xử lý nào."))
+    return _end(
+        actor=actor,
+        dossier=dossier,
+        to=Status.STOPPED,
+        reason=reason,
+        event="stopped",
+        clock=clock,
+        subject=_("Hồ sơ %(code)s bị dừng giải quyết") % {"code": dossier.code},
+    )

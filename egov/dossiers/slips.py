@@ -27,6 +27,7 @@ class SlipKind(StrEnum):
     RECEIPT = "receipt"
     SUPPLEMENT = "supplement"
     REFUSAL = "refusal"
+    STOP = "stop"
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,9 @@ SLIP_FORMS: dict[SlipKind, SlipForm] = {
     SlipKind.RECEIPT: SlipForm("Mẫu số 01", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"),
     SlipKind.SUPPLEMENT: SlipForm("Mẫu số 02", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"),
     SlipKind.REFUSAL: SlipForm("Mẫu số 03", "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"),
+    # Issued when the applicant withdraws or the agency stops processing (DESIGN.md §3). TT 01/2018 has
+    # no model form for it (its Mẫu 04-06 are the apology, the control slip and the register).
+    SlipKind.STOP: SlipForm("", "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ"),
 }
 # Derived from SLIP_FORMS so the two can never disagree; edit SLIP_FORMS.
 SLIP_TITLES: dict[SlipKind, str] = {kind: form.title for kind, form in SLIP_FORMS.items()}
@@ -175,8 +179,8 @@ def _check(data: SlipData) -> None:
         raise ValueError("Giấy tiếp nhận cần thời điểm nhận và thời điểm hẹn trả kết quả.")
     if data.kind == SlipKind.SUPPLEMENT and not any(item.strip() for item in data.items):
         raise ValueError("Phiếu yêu cầu bổ sung phải nêu ít nhất một nội dung cần bổ sung, hoàn thiện.")
-    if data.kind == SlipKind.REFUSAL and not data.reason.strip():
-        raise ValueError("Phiếu từ chối phải nêu rõ lý do từ chối.")
+    if data.kind in (SlipKind.REFUSAL, SlipKind.STOP) and not data.reason.strip():
+        raise ValueError("Phiếu từ chối hoặc thông báo dừng phải nêu rõ lý do.")
 
 
 def slip_context(data: SlipData) -> dict[str, Any]:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("ho-so-cua-toi/", views.my_dossiers, name="mine"),
     path("ho-so/<str:code>/", views.detail, name="detail"),
     path("ho-so/<str:code>/phieu/<int:slip_id>/", views.slip_pdf, name="slip"),
+    path("ho-so/<str:code>/rut/", views.withdraw, name="withdraw"),
     path("tep/<uuid:public_id>/", views.document_download, name="document"),
     path("tra-cuu/", views.track, name="track"),
 ]

@@ -12,10 +12,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from egov.catalog import eforms
 from egov.catalog import selectors as catalog_selectors
 from egov.core.errors import DomainError, NotFound
+from egov.core.web import run_action
 
 from . import selectors, services
 from .forms import ApplyForm, SupplementSubmitForm, TrackForm
@@ -185,6 +187,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "supplement_form": form,
             "error": error,
             "can_supplement": dossier.status == Status.SUPPLEMENT and dossier.applicant_id == request.user.pk,
+            "can_withdraw": dossier.status in services.OPEN_STATUSES and dossier.applicant_id == request.user.pk,
         },
     )
 
@@ -244,3 +247,16 @@ def slip_pdf(request: HttpRequest, code: str, slip_id: int) -> HttpResponse:
     response = HttpResponse(render_slip(slip_from_json(slip.data)), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{slip.kind}-{dossier.code}.pdf"'
     return response
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _visible(request, code)
+    reason = request.POST.get("reason", "")
+    run_action(
+        request,
+        lambda: services.dossier_withdraw(actor=request.user, dossier=dossier, reason=reason),
+        _("Đã rút hồ sơ; thông báo dừng giải quyết đã được lập."),
+    )
+    return redirect("dossiers:detail", code=code)

@@ -187,3 +187,11 @@ def step_pause_shift(*, run: StepRun, paused_from: Any, paused_until: Any, cal: 
     run.due_at = due_after_pauses(run.due_at, [(paused_from, paused_until)], cal)
     run.save(update_fields=["due_at"])
     return run
+
+
+def step_close(*, actor: Any, run: StepRun, outcome: str, note: str, clock: Clock = system_clock) -> StepRun:
+    """End the open step because the dossier ended (withdrawn, stopped)."""
+    run = StepRun.objects.select_for_update(of=("self",)).get(pk=run.pk)
+    if run.is_open:
+        _finish(run, actor=actor, at=clock.now(), outcome=outcome[:10], note=note)
+    return run

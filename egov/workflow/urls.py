@@ -12,4 +12,5 @@ urlpatterns = [
     path("<str:code>/tra-lai/", views.send_back, name="send_back"),
     path("<str:code>/phan-cong/", views.assign, name="assign"),
     path("<str:code>/yeu-cau-bo-sung/", views.supplement, name="supplement"),
+    path("<str:code>/dung/", views.stop, name="stop"),
 ]

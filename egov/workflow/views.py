@@ -132,6 +132,18 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
 
 @official_required
 @require_POST
+def stop(request: HttpRequest, code: str) -> HttpResponse:
+    reason = request.POST.get("reason", "")
+    return _act(
+        request,
+        code,
+        lambda d: dossier_services.dossier_stop(actor=request.user, dossier=d, reason=reason),
+        _("Đã dừng giải quyết hồ sơ; thông báo đã được lập."),
+    )
+
+
+@official_required
+@require_POST
 def assign(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _dossier(request, code)
     run = selectors.open_step(dossier)

@@ -15,6 +15,7 @@ from weasyprint.formatting_structure.boxes import TextBox
 
 from egov.core.clock import VN_TZ
 from egov.dossiers.slips import (
+    SLIP_FORMS,
     SLIP_TITLES,
     SlipComponent,
     SlipData,
@@ -147,14 +148,20 @@ class TestEverySlip:
         assert "ỦY BAN NHÂN DÂN PHƯỜNG XUÂN HƯƠNG - ĐÀ LẠT" in text
         assert "Lâm Đồng, ngày 24 tháng 11 năm 2026" in text
         assert "Trần Văn Quý" in text
-        assert f"Mẫu số 0{list(SlipKind).index(kind) + 1}" in text
+        assert SLIP_FORMS[kind].number in text
 
     def test_titles_are_the_model_forms(self) -> None:
         assert SLIP_TITLES == {
             SlipKind.RECEIPT: "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
             SlipKind.SUPPLEMENT: "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
             SlipKind.REFUSAL: "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
+            SlipKind.STOP: "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
         }
+        assert [SLIP_FORMS[k].number for k in (SlipKind.RECEIPT, SlipKind.SUPPLEMENT, SlipKind.REFUSAL)] == [
+            "Mẫu số 01",
+            "Mẫu số 02",
+            "Mẫu số 03",
+        ]
 
     def test_early_days_and_months_take_a_leading_zero(self) -> None:
         html = slip_html(make_slip(SlipKind.REFUSAL, issued_at=at(2026, 2, 5, 9, 0)))

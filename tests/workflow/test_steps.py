@@ -202,3 +202,38 @@ def test_the_case_officer_asks_for_a_supplement_from_the_steps_page(client, sett
     dossier.refresh_from_db()
     assert dossier.status == Status.SUPPLEMENT and dossier.paused_at is not None
     assert dossier.slips.filter(kind="supplement").exists()
+
+
+def test_the_applicant_withdraws_and_the_open_step_closes(client, setting, clock):
+    from django.urls import reverse
+
+    dossier, people, _land, _commune = setting
+    services.dossier_start_processing(actor=people["desk"], dossier=dossier, clock=clock)
+    with pytest.raises(PermissionDenied):
+        services.dossier_withdraw(actor=UserFactory(citizen=True), dossier=dossier, reason="x", clock=clock)
+    client.force_login(dossier.applicant)
+    client.post(reverse("dossiers:withdraw", args=[dossier.code]), {"reason": "Đã chuyển nhượng thửa đất"})
+    dossier.refresh_from_db()
+    assert dossier.status == Status.WITHDRAWN
+    assert dossier.timeline.last().note == "Đã chuyển nhượng thửa đất"
+    assert not StepRun.objects.filter(finished_at__isnull=True).exists()
+    stop_slip = dossier.slips.get(kind="stop")
+    assert stop_slip.data["reason"] == "Đã chuyển nhượng thửa đất"
+    pdf_page = client.get(reverse("dossiers:slip", args=[dossier.code, stop_slip.pk]))
+    assert pdf_page.status_code == 200 and pdf_page.content.startswith(b"%PDF-")
+    with pytest.raises(DomainError):
+        services.dossier_withdraw(actor=dossier.applicant, dossier=dossier, reason="lần nữa", clock=clock)
+
+
+def test_a_leader_stops_processing_with_a_reason(setting, clock):
+    dossier, people, _land, _commune = setting
+    services.dossier_start_processing(actor=people["desk"], dossier=dossier, clock=clock)
+    for intruder in (people["specialist"], people["other"]):
+        with pytest.raises(PermissionDenied):
+            services.dossier_stop(actor=intruder, dossier=dossier, reason="x", clock=clock)
+    with pytest.raises(DomainError):
+        services.dossier_stop(actor=people["leader"], dossier=dossier, reason=" ", clock=clock)
+    services.dossier_stop(actor=people["leader"], dossier=dossier, reason="Đất đang có tranh chấp", clock=clock)
+    dossier.refresh_from_db()
+    assert dossier.status == Status.STOPPED and dossier.slips.filter(kind="stop").exists()
+    assert StepRun.objects.get(name="Thẩm tra").outcome == "stopped"
