@@ -134,6 +134,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Re-sends outbox messages whose sending was lost (broker down at commit time, worker crash).
     "notifications-send-pending": {"task": "egov.notifications.tasks.send_pending", "schedule": 60.0},
+    # Warns whoever holds a step, and the agency's leaders, when it is due soon or late (idempotent).
+    "workflow-deadline-sweep": {"task": "egov.workflow.tasks.deadline_sweep", "schedule": 900.0},
 }
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 
@@ -160,6 +162,9 @@ PROVINCE_MERGER_DATE = env.str("PROVINCE_MERGER_DATE", default="2025-07-01")
 OFFICE_HOURS = [(time(7, 0), time(11, 30)), (time(13, 30), time(17, 0))]
 RECEPTION_CUTOFF = time.fromisoformat(env.str("RECEPTION_CUTOFF", default="15:00"))
 DUE_SOON_HOURS = env.int("DUE_SOON_HOURS", default=8)
+# An extension (with the apology letter) must be granted at least this much office time before the due
+# moment (provincial practice: one working day; to be confirmed; configurable).
+EXTENSION_MIN_NOTICE_HOURS = env.int("EXTENSION_MIN_NOTICE_HOURS", default=8)
 
 # --- Dossiers ---------------------------------------------------------------------------------
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)

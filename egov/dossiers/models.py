@@ -207,6 +207,20 @@ class Slip(models.Model):
         return f"{self.dossier} {self.kind}"
 
 
+class Extension(models.Model):
+    """The one extension (gia hạn) a dossier may get, with the apology letter; the original date is kept."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="extension")
+    reason = models.TextField(_("lý do"))
+    original_due_at = models.DateTimeField(_("hạn ban đầu"))
+    new_due_at = models.DateTimeField(_("hẹn lại"))
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.dossier} → {self.new_due_at:%d/%m/%Y}"
+
+
 class DailyCounter(models.Model):
     """The last sequence number given per agency and day; locked while a code is taken (gap-free)."""
 

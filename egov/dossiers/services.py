@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -25,7 +25,7 @@ from egov.accounts.selectors import user_has_role
 from egov.catalog import eforms
 from egov.catalog.models import Component, FormVersion, OnlineLevel, Procedure, ProcedureStatus
 from egov.core.audit import audit_record
-from egov.core.calendar import due_after_pauses
+from egov.core.calendar import due_after_pauses, working_time_between
 from egov.core.clock import Clock, ensure_aware, system_clock
 from egov.core.errors import DomainError, PermissionDenied
 from egov.core.selectors import working_calendar
@@ -36,7 +36,7 @@ from egov.workflow import services as workflow
 
 from .appointment import appointment_for
 from .codes import format_code
-from .models import Channel, DailyCounter, Document, Dossier, Draft, DraftFile, Status, TimelineEvent
+from .models import Channel, DailyCounter, Document, Dossier, Draft, DraftFile, Extension, Status, TimelineEvent
 from .slip_issue import slip_issue
 from .slips import SlipKind
 from .status import allowed
@@ -794,3 +794,75 @@ def dossier_stop(*, actor: Any, dossier: Dossier, reason: str, clock: Clock = sy
         clock=clock,
         subject=_("Hồ sơ %(code)s bị dừng giải quyết") % {"code": dossier.code},
     )
+
+
+# --- extension with the apology letter ---------------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_extend(
+    *, actor: Any, dossier: Dossier, new_due_at: datetime, reason: str, clock: Clock = system_clock
+) -> Dossier:
+    """The agency will be late: once per dossier, before the due moment, with a reason and a new date,
+    it issues the apology letter (Phiếu xin lỗi và hẹn lại ngày trả kết quả) and tells the applicant."""
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",)).select_related("agency", "procedure__owner").get(pk=dossier.pk)
+    )
+    run = workflow_selectors.open_step(dossier)
+    agencies = [a for a in (dossier.agency, run.agency if run else None) if a is not None]
+    if not any(user_has_role(actor, a, {Role.LEADER.value}) for a in agencies):
+        raise PermissionDenied("dossiers.leader_only", _("Chỉ lãnh đạo cơ quan đang giải quyết mới gia hạn được."))
+    if dossier.status not in (Status.PROCESSING, Status.SUPPLEMENT, Status.PAYING) or dossier.due_at is None:
+        raise DomainError("dossiers.not_processing", _("Hồ sơ không ở bước xử lý nào."))
+    if Extension.objects.filter(dossier=dossier).exists():
+        raise DomainError("dossiers.extended_once", _("Hồ sơ đã được hẹn lại một lần; không gia hạn thêm."))
+    if not reason.strip():
+        raise DomainError("dossiers.reason_required", _("Cần ghi rõ lý do."))
+    now, cal = clock.now(), working_calendar()
+    notice = timedelta(hours=settings.EXTENSION_MIN_NOTICE_HOURS)
+    if now >= dossier.due_at or working_time_between(now, dossier.due_at, cal) < notice:
+        raise DomainError(
+            "dossiers.extension_too_late",
+            _("Phải xin lỗi và hẹn lại trước hạn ít nhất %(hours)s giờ làm việc."),
+            hours=settings.EXTENSION_MIN_NOTICE_HOURS,
+        )
+    if new_due_at <= dossier.due_at:
+        raise DomainError("dossiers.extension_earlier", _("Ngày hẹn lại phải sau hạn hiện tại."))
+    Extension.objects.create(
+        dossier=dossier,
+        reason=reason.strip(),
+        original_due_at=dossier.due_at,
+        new_due_at=new_due_at,
+        granted_by=actor,
+        granted_at=now,
+    )
+    old = dossier.due_at
+    dossier.due_at = new_due_at
+    dossier.save(update_fields=["due_at", "updated_at"])
+    when = f"{ensure_aware(new_due_at):%H:%M %d/%m/%Y}"
+    TimelineEvent.objects.create(
+        dossier=dossier,
+        at=now,
+        actor_label=(getattr(actor, "full_name", "") or str(actor))[:200],
+        status_from=dossier.status,
+        status_to=dossier.status,
+        note=_("Hẹn lại ngày trả kết quả: %(when)s. Lý do: %(reason)s") % {"when": when, "reason": reason.strip()},
+    )
+    audit_record(
+        actor=actor,
+        action="dossiers.dossier.extend",
+        obj=dossier,
+        changes={"due_at": [old, new_due_at]},
+        reason=reason.strip(),
+        clock=clock,
+    )
+    slip_issue(dossier=dossier, kind=SlipKind.APOLOGY, actor=actor, clock=clock, reason=reason.strip())
+    _notify(
+        dossier,
+        "extended",
+        _("Hồ sơ %(code)s được hẹn lại ngày trả kết quả") % {"code": dossier.code},
+        _("Xin lỗi ông/bà: hồ sơ %(code)s được hẹn trả kết quả lúc %(when)s. Lý do: %(reason)s")
+        % {"code": dossier.code, "when": when, "reason": reason.strip()},
+        clock,
+    )
+    return dossier

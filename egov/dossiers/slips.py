@@ -28,6 +28,7 @@ class SlipKind(StrEnum):
     SUPPLEMENT = "supplement"
     REFUSAL = "refusal"
     STOP = "stop"
+    APOLOGY = "apology"
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ SLIP_FORMS: dict[SlipKind, SlipForm] = {
     # Issued when the applicant withdraws or the agency stops processing (DESIGN.md §3). TT 01/2018 has
     # no model form for it (its Mẫu 04-06 are the apology, the control slip and the register).
     SlipKind.STOP: SlipForm("", "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ"),
+    SlipKind.APOLOGY: SlipForm("Mẫu số 04", "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"),
 }
 # Derived from SLIP_FORMS so the two can never disagree; edit SLIP_FORMS.
 SLIP_TITLES: dict[SlipKind, str] = {kind: form.title for kind, form in SLIP_FORMS.items()}
@@ -179,8 +181,10 @@ def _check(data: SlipData) -> None:
         raise ValueError("Giấy tiếp nhận cần thời điểm nhận và thời điểm hẹn trả kết quả.")
     if data.kind == SlipKind.SUPPLEMENT and not any(item.strip() for item in data.items):
         raise ValueError("Phiếu yêu cầu bổ sung phải nêu ít nhất một nội dung cần bổ sung, hoàn thiện.")
-    if data.kind in (SlipKind.REFUSAL, SlipKind.STOP) and not data.reason.strip():
-        raise ValueError("Phiếu từ chối hoặc thông báo dừng phải nêu rõ lý do.")
+    if data.kind in (SlipKind.REFUSAL, SlipKind.STOP, SlipKind.APOLOGY) and not data.reason.strip():
+        raise ValueError("Phiếu từ chối, thông báo dừng hay phiếu xin lỗi phải nêu rõ lý do.")
+    if data.kind == SlipKind.APOLOGY and data.due_at is None:
+        raise ValueError("Phiếu xin lỗi phải hẹn lại ngày trả kết quả.")
 
 
 def slip_context(data: SlipData) -> dict[str, Any]:

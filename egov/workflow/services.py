@@ -17,13 +17,15 @@ from egov.accounts.selectors import user_has_role
 from egov.catalog.models import ProcessStep
 from egov.core.audit import audit_record
 from egov.core.calendar import (
+    Timeliness,
     WorkingCalendar,
     add_working_time,
     due_after_pauses,
     grade_finished,
+    grade_open,
     working_time_between,
 )
-from egov.core.clock import Clock, system_clock
+from egov.core.clock import Clock, ensure_aware, system_clock
 from egov.core.errors import DomainError, PermissionDenied
 from egov.org.models import Agency
 
@@ -195,3 +197,47 @@ def step_close(*, actor: Any, run: StepRun, outcome: str, note: str, clock: Cloc
     if run.is_open:
         _finish(run, actor=actor, at=clock.now(), outcome=outcome[:10], note=note)
     return run
+
+
+@transaction.atomic
+def deadline_warn(*, clock: Clock = system_clock, cal: WorkingCalendar, due_soon: timedelta) -> int:
+    """Warn whoever holds each open step, and its agency's leaders, once when it is due soon and once when
+    it is late. Idempotent: the outbox key is per step and stage, so running it again sends nothing new."""
+    from egov.accounts.models import OfficialRole
+    from egov.notifications.services import notification_enqueue
+
+    now, sent = clock.now(), 0
+    for run in StepRun.objects.filter(finished_at__isnull=True).select_related("dossier", "agency", "assignee"):
+        stage = grade_open(now, run.due_at, cal, due_soon)
+        if stage is Timeliness.IN_TIME or run.agency is None:
+            continue
+        people = {
+            r.user
+            for r in OfficialRole.objects.filter(
+                agency=run.agency, role=Role.LEADER.value, user__is_active=True
+            ).select_related("user")
+        }
+        if run.assignee is not None:
+            people.add(run.assignee)
+        due = f"{ensure_aware(run.due_at):%H:%M %d/%m/%Y}"
+        subject = (
+            _("Quá hạn: hồ sơ %(code)s, bước %(step)s")
+            if stage is Timeliness.OVERDUE
+            else _("Sắp đến hạn: hồ sơ %(code)s, bước %(step)s")
+        ) % {"code": run.dossier.code, "step": run.name}
+        for person in people:
+            if not person.email:
+                continue
+            notification_enqueue(
+                channel="email",
+                recipient=person.email,
+                subject=subject,
+                body=_("Hạn của bước là %(due)s.") % {"due": due}
+                + " "
+                + _("Nếu cơ quan sẽ trễ hạn, lãnh đạo phải xin lỗi và hẹn lại ngày trả kết quả trước hạn."),
+                key=f"steprun:{run.pk}:{stage.value}:{person.pk}",
+                obj=run.dossier,
+                clock=clock,
+            )
+            sent += 1
+    return sent

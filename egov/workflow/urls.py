@@ -13,4 +13,5 @@ urlpatterns = [
     path("<str:code>/phan-cong/", views.assign, name="assign"),
     path("<str:code>/yeu-cau-bo-sung/", views.supplement, name="supplement"),
     path("<str:code>/dung/", views.stop, name="stop"),
+    path("<str:code>/hen-lai/", views.extend, name="extend"),
 ]

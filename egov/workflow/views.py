@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 from egov.accounts.models import Role, User
 from egov.accounts.selectors import user_agencies
 from egov.core.calendar import grade_open
-from egov.core.clock import system_clock
+from egov.core.clock import ensure_aware, system_clock
 from egov.core.errors import NotFound
 from egov.core.selectors import working_calendar
 from egov.core.web import allowed_only, run_action
@@ -139,6 +140,23 @@ def stop(request: HttpRequest, code: str) -> HttpResponse:
         code,
         lambda d: dossier_services.dossier_stop(actor=request.user, dossier=d, reason=reason),
         _("Đã dừng giải quyết hồ sơ; thông báo đã được lập."),
+    )
+
+
+@official_required
+@require_POST
+def extend(request: HttpRequest, code: str) -> HttpResponse:
+    reason = request.POST.get("reason", "")
+    try:
+        new_due = ensure_aware(datetime.strptime(request.POST.get("new_due", ""), "%Y-%m-%dT%H:%M"))
+    except ValueError:
+        messages.error(request, _("Ngày giờ hẹn lại không hợp lệ."))
+        return redirect("workflow:steps", code=code)
+    return _act(
+        request,
+        code,
+        lambda d: dossier_services.dossier_extend(actor=request.user, dossier=d, new_due_at=new_due, reason=reason),
+        _("Đã lập phiếu xin lỗi và hẹn lại ngày trả kết quả."),
     )
 
 

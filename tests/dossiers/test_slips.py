@@ -80,6 +80,13 @@ def make_slip(kind: SlipKind = SlipKind.RECEIPT, **changes: Any) -> SlipData:
         )
     elif kind == SlipKind.SUPPLEMENT:
         data = dataclasses.replace(data, items=ITEMS, reason="Hồ sơ chưa đầy đủ, chưa hợp lệ.")
+    elif kind == SlipKind.APOLOGY:
+        data = dataclasses.replace(
+            data,
+            reason="Phải lấy ý kiến Sở Xây dựng.",
+            received_at=at(2026, 11, 10, 9, 0),
+            due_at=at(2026, 12, 4, 17, 0),
+        )
     else:
         data = dataclasses.replace(data, reason=REFUSAL_REASON)
     return dataclasses.replace(data, **changes)
@@ -156,12 +163,10 @@ class TestEverySlip:
             SlipKind.SUPPLEMENT: "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
             SlipKind.REFUSAL: "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
             SlipKind.STOP: "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
+            SlipKind.APOLOGY: "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
         }
-        assert [SLIP_FORMS[k].number for k in (SlipKind.RECEIPT, SlipKind.SUPPLEMENT, SlipKind.REFUSAL)] == [
-            "Mẫu số 01",
-            "Mẫu số 02",
-            "Mẫu số 03",
-        ]
+        kinds = (SlipKind.RECEIPT, SlipKind.SUPPLEMENT, SlipKind.REFUSAL, SlipKind.APOLOGY)
+        assert [SLIP_FORMS[k].number for k in kinds] == ["Mẫu số 01", "Mẫu số 02", "Mẫu số 03", "Mẫu số 04"]
 
     def test_early_days_and_months_take_a_leading_zero(self) -> None:
         html = slip_html(make_slip(SlipKind.REFUSAL, issued_at=at(2026, 2, 5, 9, 0)))

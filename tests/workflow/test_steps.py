@@ -237,3 +237,73 @@ def test_a_leader_stops_processing_with_a_reason(setting, clock):
     dossier.refresh_from_db()
     assert dossier.status == Status.STOPPED and dossier.slips.filter(kind="stop").exists()
     assert StepRun.objects.get(name="Thẩm tra").outcome == "stopped"
+
+
+def test_the_deadline_sweep_warns_once_per_stage(setting, clock, settings):
+    from egov.core.selectors import working_calendar
+    from egov.notifications.models import Message
+    from egov.workflow.services import deadline_warn
+
+    dossier, people, _land, _commune = setting
+    services.dossier_start_processing(actor=people["desk"], dossier=dossier, clock=clock)
+    run = StepRun.objects.get(finished_at__isnull=True)
+    step_assign(actor=people["leader"], run=run, assignee=people["specialist"], clock=clock)
+    cal, soon = working_calendar(), timedelta(hours=8)
+    assert deadline_warn(clock=clock, cal=cal, due_soon=soon) == 0  # 40 office hours left: nothing to say
+    clock.set(datetime(2026, 3, 16, 14, 0, tzinfo=VN_TZ))  # Mon 14:00: 5.5 h left before Tue 09:30
+    assert deadline_warn(clock=clock, cal=cal, due_soon=soon) == 2  # the case officer and the leader
+    assert deadline_warn(clock=clock, cal=cal, due_soon=soon) == 2  # asked again: the same two rows…
+    warnings = Message.objects.filter(key__startswith="steprun:")
+    assert warnings.count() == 2  # …and still only two messages
+    clock.set(datetime(2026, 3, 17, 10, 0, tzinfo=VN_TZ))  # late now
+    deadline_warn(clock=clock, cal=cal, due_soon=soon)
+    subjects = sorted(warnings.values_list("subject", flat=True))
+    assert len(subjects) == 4 and sum(s.startswith("Quá hạn") for s in subjects) == 2
+
+
+def test_extension_once_before_the_due_day_with_the_apology_letter(setting, clock, settings):
+    dossier, people, _land, _commune = setting
+    services.dossier_start_processing(actor=people["desk"], dossier=dossier, clock=clock)
+    original = dossier.due_at  # Tue 24/3 09:30
+    new_date = original + timedelta(days=7)
+    with pytest.raises(PermissionDenied):
+        services.dossier_extend(
+            actor=people["specialist"], dossier=dossier, new_due_at=new_date, reason="x", clock=clock
+        )
+    clock.set(datetime(2026, 3, 23, 14, 0, tzinfo=VN_TZ))  # 5.5 office hours before the due moment
+    with pytest.raises(DomainError, match="trước hạn ít nhất 8 giờ"):
+        services.dossier_extend(actor=people["leader"], dossier=dossier, new_due_at=new_date, reason="x", clock=clock)
+    clock.set(datetime(2026, 3, 20, 9, 0, tzinfo=VN_TZ))
+    services.dossier_extend(
+        actor=people["leader"], dossier=dossier, new_due_at=new_date, reason="Phải lấy ý kiến Sở Xây dựng", clock=clock
+    )
+    dossier.refresh_from_db()
+    assert dossier.due_at == new_date and dossier.extension.original_due_at == original
+    assert dossier.slips.filter(kind="apology").exists()
+    assert "Hẹn lại ngày trả kết quả" in dossier.timeline.last().note
+    with pytest.raises(DomainError, match="một lần"):
+        services.dossier_extend(
+            actor=people["leader"],
+            dossier=dossier,
+            new_due_at=new_date + timedelta(days=1),
+            reason="lần nữa",
+            clock=clock,
+        )
+
+
+def test_the_leader_extends_from_the_steps_page(client, setting, clock):
+    from django.urls import reverse
+
+    dossier, people, _land, _commune = setting
+    services.dossier_start_processing(actor=people["desk"], dossier=dossier, clock=clock)
+    # Pages run on the real clock: put the due moment well ahead of today.
+    type(dossier).objects.filter(pk=dossier.pk).update(due_at=datetime(2098, 12, 1, 17, 0, tzinfo=VN_TZ))
+    client.force_login(people["leader"])
+    url = reverse("workflow:steps", args=[dossier.code])
+    assert "Xin lỗi và hẹn lại ngày trả kết quả" in client.get(url).content.decode()
+    client.post(reverse("workflow:extend", args=[dossier.code]), {"new_due": "2099-01-01T17:00", "reason": "x"})
+    bad = client.post(reverse("workflow:extend", args=[dossier.code]), {"new_due": "mai", "reason": "x"}, follow=True)
+    assert "Ngày giờ hẹn lại không hợp lệ" in bad.content.decode()
+    dossier.refresh_from_db()
+    assert dossier.due_at.year == 2099 and dossier.slips.filter(kind="apology").exists()
+    assert "Xin lỗi và hẹn lại ngày trả kết quả" not in client.get(url).content.decode()  # once only
