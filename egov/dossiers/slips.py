@@ -244,11 +244,20 @@ def _base_url() -> str:
 
 def render_slip_document(data: SlipData) -> weasyprint.Document:
     """The laid-out slip (pages, boxes): what `render_slip` writes, and what tests inspect."""
+    return render_html_document(slip_html(data))
+
+
+def render_html(html_text: str) -> bytes:
+    """Any of the desk's printed forms (slips, the control slip) as PDF, offline, with the slips' stylesheet."""
+    return bytes(render_html_document(html_text).write_pdf())
+
+
+def render_html_document(html_text: str) -> weasyprint.Document:
     import weasyprint
     import weasyprint.urls
 
     html = weasyprint.HTML(
-        string=slip_html(data), base_url=_base_url(), url_fetcher=_offline_fetcher_class()(fail_on_errors=True)
+        string=html_text, base_url=_base_url(), url_fetcher=_offline_fetcher_class()(fail_on_errors=True)
     )
     try:
         return html.render()

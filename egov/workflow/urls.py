@@ -14,4 +14,5 @@ urlpatterns = [
     path("<str:code>/yeu-cau-bo-sung/", views.supplement, name="supplement"),
     path("<str:code>/dung/", views.stop, name="stop"),
     path("<str:code>/hen-lai/", views.extend, name="extend"),
+    path("<str:code>/phieu-kiem-soat.pdf", views.control_slip_pdf, name="control_slip_pdf"),
 ]

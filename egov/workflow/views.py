@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -23,6 +24,7 @@ from egov.core.selectors import working_calendar
 from egov.core.web import allowed_only, run_action
 from egov.dossiers import selectors as dossier_selectors
 from egov.dossiers import services as dossier_services
+from egov.dossiers.slips import render_html
 
 from . import selectors, services
 
@@ -172,3 +174,21 @@ def assign(request: HttpRequest, code: str) -> HttpResponse:
         request, lambda: services.step_assign(actor=request.user, run=run, assignee=assignee), _("Đã phân công.")
     )
     return redirect("workflow:steps", code=code)
+
+
+@official_required
+def control_slip_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """The control slip (Phiếu kiểm soát quá trình giải quyết hồ sơ) as a printable A4 PDF."""
+    dossier = _dossier(request, code)
+    parent = dossier.agency.parent.name if dossier.agency.parent_id else ""
+    html = render_to_string(
+        "workflow/control_slip_pdf.html",
+        {
+            "dossier": dossier,
+            "slip": selectors.control_slip(dossier),
+            "parent": parent,
+        },
+    )
+    response = HttpResponse(render_html(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="phieu-kiem-soat-{dossier.code}.pdf"'
+    return response

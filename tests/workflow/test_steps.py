@@ -307,3 +307,17 @@ def test_the_leader_extends_from_the_steps_page(client, setting, clock):
     dossier.refresh_from_db()
     assert dossier.due_at.year == 2099 and dossier.slips.filter(kind="apology").exists()
     assert "Xin lỗi và hẹn lại ngày trả kết quả" not in client.get(url).content.decode()  # once only
+
+
+def test_the_control_slip_prints_as_pdf(client, setting, clock):
+    from django.urls import reverse
+
+    dossier, people, _land, _commune = setting
+    services.dossier_start_processing(actor=people["desk"], dossier=dossier, clock=clock)
+    services.dossier_step_complete(actor=people["specialist"], dossier=dossier, note="Đủ điều kiện", clock=clock)
+    url = reverse("workflow:control_slip_pdf", args=[dossier.code])
+    client.force_login(people["leader"])
+    response = client.get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    client.force_login(people["other"])
+    assert client.get(url).status_code == 404
