@@ -28,6 +28,7 @@ PAGES = [
     "/tai-khoan/dang-nhap/",
     "/tra-cuu/",
     "/tra-cuu/?ma=000.00.02.H39-261123-0001&so=1234",
+    "/danh-gia/",
 ]
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 

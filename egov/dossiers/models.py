@@ -82,6 +82,9 @@ class Dossier(models.Model):
     # Set while the clock is stopped (waiting for the applicant's supplement during processing).
     paused_at = models.DateTimeField(_("tạm dừng tính thời hạn từ"), null=True, blank=True)
     supplement_requests = models.PositiveSmallIntegerField(default=0)
+    returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
+    return_channel = models.CharField(_("trả kết quả qua"), max_length=8, choices=Channel.choices, blank=True)
+    return_waybill = models.CharField(_("vận đơn trả kết quả"), max_length=40, blank=True)
     idempotency_key = models.CharField(max_length=80, unique=True, null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
@@ -219,6 +222,22 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier} → {self.new_due_at:%d/%m/%Y}"
+
+
+class Rating(models.Model):
+    """The applicant's satisfaction (1–5) after the result, once per dossier."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="ratings")
+    score = models.PositiveSmallIntegerField(_("mức hài lòng"))
+    comment = models.TextField(_("ý kiến"), blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="rating_1_to_5")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} {self.score}/5"
 
 
 class DailyCounter(models.Model):

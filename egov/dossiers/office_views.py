@@ -171,3 +171,22 @@ def register(request: HttpRequest) -> HttpResponse:
         {"form": form, "agency": agency, "error": error},
         status=400 if error else 200,
     )
+
+
+@desk_required
+@require_POST
+def return_result(request: HttpRequest, code: str) -> HttpResponse:
+    channel, waybill = request.POST.get("channel", ""), request.POST.get("waybill", "")
+    return _decide(
+        request,
+        code,
+        lambda d: services.dossier_return_result(actor=request.user, dossier=d, channel=channel, waybill=waybill),
+        _("Đã ghi nhận trả kết quả."),
+    )
+
+
+@desk_required
+def ratings(request: HttpRequest) -> HttpResponse:
+    """The ratings of the official's agencies, with the comments."""
+    page = Paginator(selectors.rating_list_for_official(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "dossiers/office/ratings.html", {"page": page})

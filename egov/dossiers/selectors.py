@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 
 from egov.accounts.selectors import user_agencies, user_is_province_admin
 from egov.catalog.models import Procedure
@@ -13,7 +13,7 @@ from egov.core.errors import NotFound
 from egov.org.models import Agency, Level
 
 from .codes import parse_code
-from .models import Document, Dossier, Draft
+from .models import Document, Dossier, Draft, Rating
 
 _NOT_FOUND = "Không tìm thấy hồ sơ."
 
@@ -105,3 +105,25 @@ def draft_get_for_owner(user: Any, public_id: str, *, procedure: Procedure) -> D
     except ValueError:
         return None
     return draft_list_for_owner(user).filter(public_id=key, procedure=procedure).prefetch_related("files").first()
+
+
+def rating_summary_by_agency() -> QuerySet[Agency]:
+    """Public: every agency with ratings, its average (1–5), how many, and how many were satisfied (4–5)."""
+    return (
+        Agency.objects.annotate(
+            rating_count=Count("ratings"),
+            rating_average=Avg("ratings__score"),
+            satisfied=Count("ratings", filter=Q(ratings__score__gte=4)),
+        )
+        .filter(rating_count__gt=0)
+        .order_by("-rating_average", "name_folded")
+    )
+
+
+def rating_list_for_official(user: Any) -> QuerySet[Rating]:
+    """The ratings of the official's agencies, newest first."""
+    return (
+        Rating.objects.filter(dossier__in=dossier_list_for_official(user).values("pk"))
+        .select_related("dossier", "agency")
+        .order_by("-created_at")
+    )

@@ -36,7 +36,18 @@ from egov.workflow import services as workflow
 
 from .appointment import appointment_for
 from .codes import format_code
-from .models import Channel, DailyCounter, Document, Dossier, Draft, DraftFile, Extension, Status, TimelineEvent
+from .models import (
+    Channel,
+    DailyCounter,
+    Document,
+    Dossier,
+    Draft,
+    DraftFile,
+    Extension,
+    Rating,
+    Status,
+    TimelineEvent,
+)
 from .slip_issue import slip_issue
 from .slips import SlipKind
 from .status import allowed
@@ -866,3 +877,56 @@ def dossier_extend(
         clock,
     )
     return dossier
+
+
+# --- returning the result, and the applicant's rating ---------------------------------------------------
+
+
+@transaction.atomic
+def dossier_return_result(
+    *, actor: Any, dossier: Dossier, channel: str, waybill: str = "", clock: Clock = system_clock
+) -> Dossier:
+    """The desk records that the result was handed over: online (download), at the desk, or by post."""
+    dossier = _locked_for_desk(actor, dossier)
+    if channel not in Channel.values:
+        raise DomainError("dossiers.bad_channel", _("Kênh trả kết quả không hợp lệ."))
+    if channel == Channel.POSTAL and not waybill.strip():
+        raise DomainError("dossiers.waybill_required", _("Trả qua bưu chính cần số vận đơn."))
+    dossier.returned_at, dossier.return_channel, dossier.return_waybill = clock.now(), channel, waybill.strip()
+    dossier.save(update_fields=["returned_at", "return_channel", "return_waybill", "updated_at"])
+    label = str(Channel(channel).label) + (f" ({waybill.strip()})" if waybill.strip() else "")
+    dossier_transition(
+        actor=actor, dossier=dossier, to=Status.RETURNED, note=_("Trả kết quả: %(how)s") % {"how": label}, clock=clock
+    )
+    _notify(
+        dossier,
+        "returned",
+        _("Hồ sơ %(code)s đã trả kết quả") % {"code": dossier.code},
+        _("Hồ sơ %(code)s đã trả kết quả (%(how)s). Mời ông/bà đánh giá mức độ hài lòng.")
+        % {"code": dossier.code, "how": label},
+        clock,
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_rate(*, actor: Any, dossier: Dossier, score: int, comment: str = "", clock: Clock = system_clock) -> Rating:
+    """The applicant rates the service, 1 (very unsatisfied) to 5 (very satisfied), once, after the result."""
+    dossier = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
+    if dossier.applicant_id is None or dossier.applicant_id != getattr(actor, "pk", None):
+        raise PermissionDenied("dossiers.not_yours", _("Đây không phải hồ sơ của bạn."))
+    if dossier.status != Status.RETURNED:
+        raise DomainError("dossiers.not_returned", _("Chỉ đánh giá được sau khi nhận kết quả."))
+    if Rating.objects.filter(dossier=dossier).exists():
+        raise DomainError("dossiers.rated", _("Hồ sơ này đã được đánh giá."))
+    if not 1 <= int(score) <= 5:
+        raise DomainError("dossiers.bad_score", _("Mức đánh giá từ 1 đến 5."))
+    rating = Rating.objects.create(
+        dossier=dossier,
+        agency_id=dossier.agency_id,
+        score=int(score),
+        comment=comment.strip()[:2000],
+        created_at=clock.now(),
+    )
+    audit_record(actor=actor, action="dossiers.dossier.rate", obj=dossier, changes={"score": rating.score}, clock=clock)
+    return rating

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from egov.catalog import eforms
@@ -21,9 +22,17 @@ from egov.core.web import run_action
 
 from . import selectors, services
 from .forms import ApplyForm, SupplementSubmitForm, TrackForm
-from .models import Slip, Status
+from .models import Rating, Slip, Status
 from .services import Applicant, Attachment
 from .slips import render_slip, slip_from_json
+
+SCORE_LABELS = [
+    (5, gettext_lazy("Rất hài lòng")),
+    (4, gettext_lazy("Hài lòng")),
+    (3, gettext_lazy("Bình thường")),
+    (2, gettext_lazy("Không hài lòng")),
+    (1, gettext_lazy("Rất không hài lòng")),
+]
 
 
 def _uploads(form: Any, procedure: Any) -> list[tuple[Any, Any]]:
@@ -188,6 +197,10 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "error": error,
             "can_supplement": dossier.status == Status.SUPPLEMENT and dossier.applicant_id == request.user.pk,
             "can_withdraw": dossier.status in services.OPEN_STATUSES and dossier.applicant_id == request.user.pk,
+            "score_labels": SCORE_LABELS,
+            "can_rate": dossier.status == Status.RETURNED
+            and dossier.applicant_id == request.user.pk
+            and not Rating.objects.filter(dossier=dossier).exists(),
         },
     )
 
@@ -260,3 +273,25 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
         _("Đã rút hồ sơ; thông báo dừng giải quyết đã được lập."),
     )
     return redirect("dossiers:detail", code=code)
+
+
+@login_required
+@require_POST
+def rate(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _visible(request, code)
+    try:
+        score = int(request.POST.get("score", "0"))
+    except ValueError:
+        score = 0
+    comment = request.POST.get("comment", "")
+    run_action(
+        request,
+        lambda: services.dossier_rate(actor=request.user, dossier=dossier, score=score, comment=comment),
+        _("Cảm ơn ông/bà đã đánh giá."),
+    )
+    return redirect("dossiers:detail", code=code)
+
+
+def ratings_public(request: HttpRequest) -> HttpResponse:
+    """Public aggregates: each agency's average satisfaction and how many rated it."""
+    return render(request, "dossiers/ratings.html", {"agencies": selectors.rating_summary_by_agency()})

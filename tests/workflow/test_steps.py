@@ -321,3 +321,55 @@ def test_the_control_slip_prints_as_pdf(client, setting, clock):
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
     client.force_login(people["other"])
     assert client.get(url).status_code == 404
+
+
+def test_result_returned_then_rated_once_and_shown_publicly(client, setting, clock):
+    from django.urls import reverse
+
+    from egov.dossiers.models import Rating
+
+    dossier, people, _land, commune = setting
+    services.dossier_start_processing(actor=people["desk"], dossier=dossier, clock=clock)
+    for actor in (people["specialist"], people["leader"], people["desk"]):
+        services.dossier_step_complete(actor=actor, dossier=dossier, clock=clock)
+    with pytest.raises(DomainError, match="vận đơn"):
+        services.dossier_return_result(actor=people["desk"], dossier=dossier, channel="postal", clock=clock)
+    with pytest.raises(PermissionDenied):
+        services.dossier_return_result(actor=people["other"], dossier=dossier, channel="desk", clock=clock)
+    with pytest.raises(DomainError, match="sau khi nhận kết quả"):
+        services.dossier_rate(actor=dossier.applicant, dossier=dossier, score=5, clock=clock)
+    services.dossier_return_result(
+        actor=people["desk"], dossier=dossier, channel="postal", waybill="EV1VN", clock=clock
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RETURNED and dossier.return_waybill == "EV1VN"
+    with pytest.raises(PermissionDenied):
+        services.dossier_rate(actor=UserFactory(citizen=True), dossier=dossier, score=1, clock=clock)
+    client.force_login(dossier.applicant)
+    assert "Đánh giá mức độ hài lòng" in client.get(reverse("dossiers:detail", args=[dossier.code])).content.decode()
+    client.post(reverse("dossiers:rate", args=[dossier.code]), {"score": "4", "comment": "Nhanh, chu đáo"})
+    with pytest.raises(DomainError, match="đã được đánh giá"):
+        services.dossier_rate(actor=dossier.applicant, dossier=dossier, score=1, clock=clock)
+    rating = Rating.objects.get()
+    assert (rating.score, rating.agency) == (4, commune)
+    public = client.get(reverse("dossiers:ratings")).content.decode()
+    assert commune.name in public and "4,00" in public and "1 / 1" in public  # Vietnamese decimal comma
+
+
+def test_officials_read_their_agencys_ratings_only(client, setting, clock):
+    from django.urls import reverse
+
+    dossier, people, _land, _commune = setting
+    services.dossier_start_processing(actor=people["desk"], dossier=dossier, clock=clock)
+    for actor in (people["specialist"], people["leader"], people["desk"]):
+        services.dossier_step_complete(actor=actor, dossier=dossier, clock=clock)
+    services.dossier_return_result(actor=people["desk"], dossier=dossier, channel="desk", clock=clock)
+    services.dossier_rate(
+        actor=dossier.applicant, dossier=dossier, score=2, comment="Phải đi lại nhiều lần", clock=clock
+    )
+    client.force_login(people["desk"])
+    assert "Phải đi lại nhiều lần" in client.get(reverse("dossiers_office:ratings")).content.decode()
+    client.force_login(
+        official(dossier.procedure.owner.children.first() or people["other"].roles.first().agency, Role.RECEIVER)
+    )
+    assert "Phải đi lại nhiều lần" not in client.get(reverse("dossiers_office:ratings")).content.decode()
