@@ -441,8 +441,23 @@ def dossier_register_at_desk(
 # --- reception decisions ---------------------------------------------------------------------------
 
 
+def _locked(dossier: Dossier) -> Dossier:
+    """The dossier row locked for this transaction (only that row: joined rows stay unlocked)."""
+    return (
+        Dossier.objects.select_for_update(of=("self",)).select_related("agency", "procedure__owner").get(pk=dossier.pk)
+    )
+
+
+def _require_handling_leader(actor: Any, dossier: Dossier, refusal: str) -> None:
+    """A leader of the agency that received the dossier or of the agency handling its open step."""
+    run = workflow_selectors.open_step(dossier)
+    agencies = [a for a in (dossier.agency, run.agency if run else None) if a is not None]
+    if not any(user_has_role(actor, a, {Role.LEADER.value}) for a in agencies):
+        raise PermissionDenied("dossiers.leader_only", refusal)
+
+
 def _locked_for_desk(actor: Any, dossier: Dossier) -> Dossier:
-    dossier = Dossier.objects.select_for_update(of=("self",)).select_related("agency", "procedure").get(pk=dossier.pk)
+    dossier = _locked(dossier)
     _require_desk(actor, dossier.agency)
     return dossier
 
@@ -490,9 +505,7 @@ def dossier_request_supplement(
     At reception the desk asks; during processing, whoever handles the open step, and the legal clock
     stops until the applicant answers.
     """
-    dossier = (
-        Dossier.objects.select_for_update(of=("self",)).select_related("agency", "procedure__owner").get(pk=dossier.pk)
-    )
+    dossier = _locked(dossier)
     if dossier.status == Status.PROCESSING:
         run = workflow_selectors.open_step(dossier)
         if run is None or not workflow.step_may_act(actor, run):
@@ -721,9 +734,7 @@ def dossier_start_processing(*, actor: Any, dossier: Dossier, clock: Clock = sys
 @transaction.atomic
 def dossier_step_complete(*, actor: Any, dossier: Dossier, note: str = "", clock: Clock = system_clock) -> Dossier:
     """Finish the dossier's open step; the next one opens (maybe at another agency); after the last, `resolved`."""
-    dossier = (
-        Dossier.objects.select_for_update(of=("self",)).select_related("agency", "procedure__owner").get(pk=dossier.pk)
-    )
+    dossier = _locked(dossier)
     run = workflow_selectors.open_step(dossier)
     if dossier.status != Status.PROCESSING or run is None:
         raise DomainError("dossiers.not_processing", _("Hồ sơ không ở bước xử lý nào."))
@@ -736,7 +747,7 @@ def dossier_step_complete(*, actor: Any, dossier: Dossier, note: str = "", clock
 @transaction.atomic
 def dossier_step_return(*, actor: Any, dossier: Dossier, reason: str, clock: Clock = system_clock) -> Dossier:
     """Send the dossier back to its previous step with the reason."""
-    dossier = Dossier.objects.select_for_update(of=("self",)).select_related("procedure__owner").get(pk=dossier.pk)
+    dossier = _locked(dossier)
     run = workflow_selectors.open_step(dossier)
     if run is None:
         raise DomainError("dossiers.not_processing", _("Hồ sơ không ở bước xử lý nào."))
@@ -768,7 +779,7 @@ def _end(*, actor: Any, dossier: Dossier, to: str, reason: str, event: str, subj
 @transaction.atomic
 def dossier_withdraw(*, actor: Any, dossier: Dossier, reason: str, clock: Clock = system_clock) -> Dossier:
     """The applicant withdraws the dossier before a decision (before `resolved`)."""
-    dossier = Dossier.objects.select_for_update(of=("self",)).select_related("agency", "procedure").get(pk=dossier.pk)
+    dossier = _locked(dossier)
     if dossier.applicant_id is None or dossier.applicant_id != getattr(actor, "pk", None):
         raise PermissionDenied("dossiers.not_yours", _("Đây không phải hồ sơ của bạn."))
     if dossier.status not in OPEN_STATUSES:
@@ -787,13 +798,8 @@ def dossier_withdraw(*, actor: Any, dossier: Dossier, reason: str, clock: Clock 
 @transaction.atomic
 def dossier_stop(*, actor: Any, dossier: Dossier, reason: str, clock: Clock = system_clock) -> Dossier:
     """A leader of the agency handling the dossier stops processing, with the notice and its reason."""
-    dossier = (
-        Dossier.objects.select_for_update(of=("self",)).select_related("agency", "procedure__owner").get(pk=dossier.pk)
-    )
-    run = workflow_selectors.open_step(dossier)
-    agencies = [a for a in (dossier.agency, run.agency if run else None) if a is not None]
-    if not any(user_has_role(actor, a, {Role.LEADER.value}) for a in agencies):
-        raise PermissionDenied("dossiers.leader_only", _("Chỉ lãnh đạo cơ quan đang giải quyết mới dừng được hồ sơ."))
+    dossier = _locked(dossier)
+    _require_handling_leader(actor, dossier, _("Chỉ lãnh đạo cơ quan đang giải quyết mới dừng được hồ sơ."))
     if dossier.status not in (Status.PROCESSING, Status.SUPPLEMENT, Status.PAYING):
         raise DomainError("dossiers.not_processing", _("Hồ sơ không ở bước xử lý nào."))
     return _end(
@@ -816,13 +822,8 @@ def dossier_extend(
 ) -> Dossier:
     """The agency will be late: once per dossier, before the due moment, with a reason and a new date,
     it issues the apology letter (Phiếu xin lỗi và hẹn lại ngày trả kết quả) and tells the applicant."""
-    dossier = (
-        Dossier.objects.select_for_update(of=("self",)).select_related("agency", "procedure__owner").get(pk=dossier.pk)
-    )
-    run = workflow_selectors.open_step(dossier)
-    agencies = [a for a in (dossier.agency, run.agency if run else None) if a is not None]
-    if not any(user_has_role(actor, a, {Role.LEADER.value}) for a in agencies):
-        raise PermissionDenied("dossiers.leader_only", _("Chỉ lãnh đạo cơ quan đang giải quyết mới gia hạn được."))
+    dossier = _locked(dossier)
+    _require_handling_leader(actor, dossier, _("Chỉ lãnh đạo cơ quan đang giải quyết mới gia hạn được."))
     if dossier.status not in (Status.PROCESSING, Status.SUPPLEMENT, Status.PAYING) or dossier.due_at is None:
         raise DomainError("dossiers.not_processing", _("Hồ sơ không ở bước xử lý nào."))
     if Extension.objects.filter(dossier=dossier).exists():
