@@ -123,6 +123,8 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="egov@lamdong.gov.vn")
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# The working-day calendar is cached this long at most (changes through the services drop it at once).
+CALENDAR_CACHE_SECONDS = env.int("CALENDAR_CACHE_SECONDS", default=300)
 
 # SMS gateway adapter (dotted path); the console backend prints messages in the demo.
 SMS_BACKEND = env.str("SMS_BACKEND", default="egov.notifications.sms.ConsoleSmsBackend")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from django.core.cache import cache
 
 from egov.accounts.models import Role, User
 from egov.core.clock import VN_TZ, FrozenClock
@@ -59,6 +60,14 @@ def province_admin(lam_dong) -> User:
 @pytest.fixture
 def citizen(db) -> User:
     return UserFactory(citizen=True)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache (the working calendar…) must not carry one test's data into the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

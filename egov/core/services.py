@@ -12,6 +12,7 @@ from .audit import audit_record
 from .clock import Clock, system_clock
 from .errors import DomainError
 from .models import WorkingDayOverride
+from .selectors import working_calendar_forget
 
 
 @transaction.atomic
@@ -31,6 +32,7 @@ def working_day_override_set(
         override.kind, override.reason = kind, reason.strip()
         override.save()
     audit_record(actor=actor, action="core.calendar.set", obj=override, changes=changes, reason=reason, clock=clock)
+    transaction.on_commit(working_calendar_forget)
     return override
 
 
@@ -49,3 +51,4 @@ def working_day_override_delete(*, actor: Any, day: date, reason: str, clock: Cl
         clock=clock,
     )
     override.delete()
+    transaction.on_commit(working_calendar_forget)

@@ -106,9 +106,19 @@ def _with_file_cleanup(work: Callable[[_Stored], T]) -> T:
 
 
 def dossier_transition(
-    *, actor: Any, dossier: Dossier, to: str, reason: str = "", note: str = "", clock: Clock = system_clock
+    *,
+    actor: Any,
+    dossier: Dossier,
+    to: str,
+    reason: str = "",
+    note: str = "",
+    also_save: Sequence[str] = (),
+    clock: Clock = system_clock,
 ) -> Dossier:
-    """The one way to change a dossier's status: checked against the table, audited, on the timeline."""
+    """The one way to change a dossier's status: checked against the table, audited, on the timeline.
+
+    `also_save` names fields the caller changed with the status, written in the same UPDATE.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("dossier_transition must run inside the calling service's transaction")
     current = dossier.status
@@ -123,7 +133,7 @@ def dossier_transition(
         if came_from is not None and came_from.status_from != to:
             raise DomainError("dossiers.bad_transition", _("Hồ sơ bổ sung phải quay lại bước trước đó."))
     dossier.status = to
-    dossier.save(update_fields=["status", "updated_at"])
+    dossier.save(update_fields=["status", "updated_at", *also_save])
     label = actor.get_full_name() if hasattr(actor, "get_full_name") and actor.get_full_name() else str(actor)
     TimelineEvent.objects.create(
         dossier=dossier,
@@ -444,7 +454,9 @@ def dossier_register_at_desk(
 def _locked(dossier: Dossier) -> Dossier:
     """The dossier row locked for this transaction (only that row: joined rows stay unlocked)."""
     return (
-        Dossier.objects.select_for_update(of=("self",)).select_related("agency", "procedure__owner").get(pk=dossier.pk)
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("agency__parent", "procedure__owner")
+        .get(pk=dossier.pk)
     )
 
 
@@ -469,8 +481,14 @@ def _receive(*, actor: Any, dossier: Dossier, clock: Clock) -> Dossier:
         dossier.code = dossier_code_take(agency=dossier.agency, at=now)
     dossier.received_at, dossier.clock_start_at, dossier.due_at = now, plan.clock_start, plan.due_at
     dossier.process_template = dossier.procedure.process_templates.order_by("-number").first()
-    dossier.save(update_fields=["code", "received_at", "clock_start_at", "due_at", "process_template", "updated_at"])
-    dossier_transition(actor=actor, dossier=dossier, to=Status.RECEIVED, note=plan.explanation, clock=clock)
+    dossier_transition(
+        actor=actor,
+        dossier=dossier,
+        to=Status.RECEIVED,
+        note=plan.explanation,
+        also_save=("code", "received_at", "clock_start_at", "due_at", "process_template"),
+        clock=clock,
+    )
     slip_issue(dossier=dossier, kind=SlipKind.RECEIPT, actor=actor, clock=clock, due_explanation=plan.explanation)
     _notify(
         dossier,

@@ -13,18 +13,20 @@ from egov.core.services import working_day_override_delete, working_day_override
 pytestmark = pytest.mark.django_db
 
 
-def test_override_changes_the_calendar_and_is_audited(province_admin, clock):
+def test_override_changes_the_calendar_and_is_audited(province_admin, clock, django_capture_on_commit_callbacks):
     saturday = date(2026, 3, 14)
-    assert not is_working_day(saturday, working_calendar())
-    override = working_day_override_set(
-        actor=province_admin, day=saturday, kind="work", reason="QĐ 99/QĐ-UBND: làm bù", clock=clock
-    )
+    assert not is_working_day(saturday, working_calendar())  # now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        override = working_day_override_set(
+            actor=province_admin, day=saturday, kind="work", reason="QĐ 99/QĐ-UBND: làm bù", clock=clock
+        )
     assert is_working_day(saturday, working_calendar())
     event = audit_events_for(override).get()
     assert (event.actor, event.action, event.reason) == (province_admin, "core.calendar.set", "QĐ 99/QĐ-UBND: làm bù")
     assert event.at == clock.now()
 
-    working_day_override_delete(actor=province_admin, day=saturday, reason="hủy", clock=clock)
+    with django_capture_on_commit_callbacks(execute=True):
+        working_day_override_delete(actor=province_admin, day=saturday, reason="hủy", clock=clock)
     assert not is_working_day(saturday, working_calendar())
     assert AuditEvent.objects.filter(action="core.calendar.delete").count() == 1
 
