@@ -29,9 +29,12 @@ INSTALLED_APPS = [
     "egov.org",
     "egov.accounts",
     "egov.notifications",
+    "egov.exchange",
     "egov.catalog",
+    "egov.records",
     "egov.workflow",
     "egov.dossiers",
+    "egov.payments",
     "egov.demo",
 ]
 

@@ -1,0 +1,7 @@
+"""Pages of egov.payments (under /thanh-toan/)."""
+
+from django.urls import URLPattern
+
+app_name = "payments"
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RecordsConfig(AppConfig):
+    name = "egov.records"
+    label = "records"
+    verbose_name = "Kết quả điện tử, ký số"
