@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -131,6 +132,10 @@ CALENDAR_CACHE_SECONDS = env.int("CALENDAR_CACHE_SECONDS", default=300)
 
 # SMS gateway adapter (dotted path); the console backend prints messages in the demo.
 SMS_BACKEND = env.str("SMS_BACKEND", default="egov.notifications.sms.ConsoleSmsBackend")
+# Payment platform adapter (dotted path, docs/payments.md); the fake gateway runs inside the demo.
+PAYMENT_GATEWAY_BACKEND = env.str("PAYMENT_GATEWAY_BACKEND", default="egov.payments.gateway.FakeGateway")
+# Key the fake gateway signs its callbacks with (HMAC-SHA256); a demo value, set it anywhere else.
+PAYMENT_FAKE_SECRET = env.str("PAYMENT_FAKE_SECRET", default="demo-fake-gateway-secret-change-me")
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://localhost/")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
@@ -141,8 +146,26 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-send-pending": {"task": "egov.notifications.tasks.send_pending", "schedule": 60.0},
     # Warns whoever holds a step, and the agency's leaders, when it is due soon or late (idempotent).
     "workflow-deadline-sweep": {"task": "egov.workflow.tasks.deadline_sweep", "schedule": 900.0},
+    # Re-sends exchange messages to central systems whose sending was lost or failed (backoff per message).
+    "exchange-send-pending": {"task": "egov.exchange.tasks.send_pending", "schedule": 60.0},
+    # Applies central ministries' replies to their steps (idempotent); also run right after each reply.
+    "dossiers-central-replies": {"task": "egov.dossiers.tasks.central_replies_apply", "schedule": 300.0},
+    # Compares yesterday's online payments with the gateway's statement (idempotent per day), at 01:30.
+    "payments-reconcile-daily": {
+        "task": "egov.payments.tasks.reconcile_daily",
+        "schedule": crontab(hour=1, minute=30),
+    },
 }
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
+
+# Central ministries' systems through the LGSP / NDXP exchange (docs/exchange.md): the fake ministry in
+# the demo and tests; "egov.exchange.backends.HttpCentralBackend" with the URL and token to go live.
+CENTRAL_EXCHANGE_BACKEND = env.str("CENTRAL_EXCHANGE_BACKEND", default="egov.exchange.backends.FakeCentralBackend")
+CENTRAL_EXCHANGE_URL = env.str("CENTRAL_EXCHANGE_URL", default="")
+CENTRAL_EXCHANGE_TOKEN = env.str("CENTRAL_EXCHANGE_TOKEN", default="")
+EXCHANGE_MAX_ATTEMPTS = env.int("EXCHANGE_MAX_ATTEMPTS", default=5)
+# Celery tasks (dotted paths) run after a reply from a central system is recorded.
+EXCHANGE_REPLY_CONSUMERS = ["egov.dossiers.tasks.central_replies_apply"]
 
 LOGGING = {
     "version": 1,
@@ -180,6 +203,16 @@ CLAMAV_ADDRESS = env.str("CLAMAV_ADDRESS", default="")
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 # Rule set a new dossier is received under (DESIGN.md §2).
 DOSSIER_RULE_SET = env.str("DOSSIER_RULE_SET", default="nd118_2025")
+
+# --- Signed results (egov.records, docs/results.md) -------------------------------------------
+# Where the demo CA and each agency's signing key and certificate are kept (PEM; never committed).
+SIGNING_DIR = env.path("SIGNING_DIR", default=str(BASE_DIR / "var" / "pki"))
+# Issue an agency's certificate from the demo CA on demand and trust that CA; off in production.
+SIGNING_DEMO_CA = env.bool("SIGNING_DEMO_CA", default=True)
+# PEM files of the root certificates a signed result must chain to (e.g. the government CA's root).
+SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
+# Passphrase of the agencies' key files, if they are encrypted (production).
+SIGNING_KEY_PASSPHRASE = env.str("SIGNING_KEY_PASSPHRASE", default="")
 
 # --- Search ---------------------------------------------------------------------------------
 # Minimum trigram word similarity for a typo-tolerant match on PostgreSQL (0-1; lower finds more).

@@ -71,6 +71,13 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _signing_dir(settings, tmp_path_factory):
+    """Keys and certificates a test makes (the demo CA, agencies' certificates) stay out of var/pki."""
+    settings.SIGNING_DIR = tmp_path_factory.mktemp("pki")
+    settings.SIGNING_DEMO_CA, settings.SIGNING_TRUST_ROOTS = True, []
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Hashing is not under test; PBKDF2 would spend seconds on every demo account."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -65,6 +65,10 @@ class Procedure(models.Model):
         ],
     )
     duration_note = models.CharField(_("ghi chú thời hạn"), max_length=1000, blank=True)
+    # DESIGN.md §4: waiting for fees (`paying`) stops the legal clock only where the procedure says so.
+    payment_pauses_clock = models.BooleanField(
+        _("tạm dừng tính thời gian khi chờ thực hiện nghĩa vụ tài chính"), default=False
+    )
     applicants = models.CharField(_("đối tượng thực hiện"), max_length=300, blank=True)
     eligibility = models.TextField(_("yêu cầu, điều kiện"), blank=True)
     steps = models.TextField(_("trình tự thực hiện"), blank=True)

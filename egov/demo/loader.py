@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from egov.accounts.models import Role, User
@@ -21,6 +22,7 @@ from egov.core.text import fold
 from egov.org.models import Agency, Unit
 from egov.org.province import DEMO_AGENCY_KEYS
 from egov.org.services import org_sync_agencies, org_sync_units
+from egov.records.pki import demo_ca_ensure
 
 DATA = Path(__file__).resolve().parent.parent / "catalog" / "demo" / "procedures.json"
 DEMO_PASSWORD = "LamDong@2025"  # noqa: S105 - printed by `make demo`; demo data only
@@ -67,6 +69,10 @@ def load_demo(*, clock: Clock = system_clock, data_path: Path = DATA) -> list[De
     _catalog(admin, clock, data_path)
     _processes(admin, clock)
     _dossiers(admin, clock)
+    _payments(admin, clock)
+    _central_exchange(clock)
+    if settings.SIGNING_DEMO_CA:  # the demo CA that signs results (egov.records.pki); agencies' certificates on demand
+        demo_ca_ensure(clock=clock)
     return accounts
 
 
@@ -359,3 +365,96 @@ def _processes(admin: User, clock: Clock) -> None:
         procedure = Procedure.objects.filter(code=code).first()
         if procedure is not None and not procedure.process_templates.exists():
             process_template_save(actor=admin, procedure=procedure, steps=steps, clock=clock)
+
+
+def _payments(admin: User, clock: Clock) -> None:
+    """A dossier waiting at the Department of Justice's step, ready to ask for its 100.000 đồng fee and pay it
+    through the fake gateway; land registration pauses the legal clock while fees are paid."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from egov.core.audit import audit_record
+    from egov.dossiers.models import Dossier
+    from egov.dossiers.services import (
+        Attachment,
+        dossier_accept,
+        dossier_start_processing,
+        dossier_submit_online,
+    )
+
+    with transaction.atomic():
+        # Land procedures do not count the time taken to pay fees and taxes (to be confirmed per procedure).
+        for land in Procedure.objects.filter(code="1.012753", payment_pauses_clock=False):
+            land.payment_pauses_clock = True
+            land.save(update_fields=["payment_pauses_clock", "updated_at"])
+            audit_record(
+                actor=admin,
+                action="catalog.procedure.update",
+                obj=land,
+                changes={"payment_pauses_clock": [False, True]},
+                clock=clock,
+            )
+    nationality = Procedure.objects.filter(code="1.005136", status=ProcedureStatus.PUBLISHED).first()
+    citizen = User.objects.filter(username="068192000456").first()
+    if nationality is None or citizen is None or not nationality.process_templates.exists():
+        return
+    if Dossier.objects.filter(idempotency_key=f"{citizen.pk}:demo-payment").exists():
+        return
+    centre = Agency.objects.get(slug="trung-tam-phvcc")
+    files = [
+        Attachment(component=c, upload=SimpleUploadedFile(f"giay-to-{c.pk}.pdf", DEMO_PDF))
+        for c in nationality.components.filter(required=True)
+    ]
+    dossier = dossier_submit_online(
+        actor=citizen,
+        procedure=nationality,
+        agency=centre,
+        attachments=files,
+        idempotency_key="demo-payment",
+        clock=clock,
+    )
+    desk = User.objects.get(username="motcua.tinh")
+    dossier_accept(actor=desk, dossier=dossier, clock=clock)
+    dossier_start_processing(actor=desk, dossier=Dossier.objects.get(pk=dossier.pk), clock=clock)
+
+
+def _central_exchange(clock: Clock) -> None:
+    """A nationality dossier examined by the Department of Justice and sent to the Ministry of Justice through
+    the exchange: it waits on the fake ministry's page (/lien-thong/gia-lap/) for the province admin's answer."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from egov.dossiers.models import Dossier
+    from egov.dossiers.services import (
+        Attachment,
+        dossier_accept,
+        dossier_start_processing,
+        dossier_step_complete,
+        dossier_submit_online,
+    )
+
+    nationality = Procedure.objects.filter(code="1.005136", status=ProcedureStatus.PUBLISHED).first()
+    citizen = User.objects.filter(username="067085001234").first()
+    if nationality is None or citizen is None or not nationality.process_templates.exists():
+        return
+    if Dossier.objects.filter(idempotency_key=f"{citizen.pk}:demo-central").exists():
+        return
+    files = [
+        Attachment(component=c, upload=SimpleUploadedFile(f"giay-to-{c.pk}.pdf", DEMO_PDF))
+        for c in nationality.components.filter(required=True)
+    ]
+    dossier = dossier_submit_online(
+        actor=citizen,
+        procedure=nationality,
+        agency=Agency.objects.get(slug="trung-tam-phvcc"),
+        attachments=files,
+        idempotency_key="demo-central",
+        clock=clock,
+    )
+    desk = User.objects.get(username="motcua.tinh")
+    dossier_accept(actor=desk, dossier=dossier, clock=clock)
+    dossier_start_processing(actor=desk, dossier=Dossier.objects.get(pk=dossier.pk), clock=clock)
+    dossier_step_complete(
+        actor=User.objects.get(username="chuyenvien.stp"),
+        dossier=Dossier.objects.get(pk=dossier.pk),
+        note="Đề nghị Bộ Tư pháp xác minh quốc tịch và nhân thân của người xin nhập quốc tịch.",
+        clock=clock,
+    )

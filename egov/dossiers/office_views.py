@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
-from typing import Any
+from datetime import timedelta
+from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,12 +19,15 @@ from django.views.decorators.http import require_POST
 
 from egov.accounts.selectors import user_agencies
 from egov.catalog.models import Procedure, ProcedureStatus
+from egov.core.clock import system_clock
 from egov.core.errors import DomainError, NotFound
+from egov.core.selectors import working_calendar
 from egov.core.web import allowed_only, run_action
 
 from . import selectors, services
 from .forms import DeskRegisterForm, RefuseForm, SupplementRequestForm
 from .models import Status
+from .register import register_agencies, register_dossiers, register_lines, register_query, register_workbook
 from .services import DESK_ROLES, Applicant, Attachment
 
 desk_required = allowed_only(
@@ -190,3 +196,56 @@ def ratings(request: HttpRequest) -> HttpResponse:
     """The ratings of the official's agencies, with the comments."""
     page = Paginator(selectors.rating_list_for_official(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "dossiers/office/ratings.html", {"page": page})
+
+
+def _register_query(request: HttpRequest) -> Any:
+    try:
+        return register_query(request.user, request.GET, today=system_clock.now().date())
+    except DomainError as exc:
+        raise DjangoPermissionDenied(exc.message) from exc
+
+
+@desk_required
+def tracking_book(request: HttpRequest) -> HttpResponse:
+    """The dossier tracking book (Sổ theo dõi hồ sơ) of an agency for a period, page by page."""
+    book = _register_query(request)
+    qs = register_dossiers(agency=book.agency, start=book.start, end=book.end)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    lines = register_lines(
+        page.object_list,
+        first_number=page.start_index(),
+        now=system_clock.now(),
+        cal=working_calendar(),
+        due_soon=timedelta(hours=settings.DUE_SOON_HOURS),
+    )
+    agencies = register_agencies(request.user)
+    return render(
+        request,
+        "dossiers/office/tracking_book.html",
+        {"book": book, "page": page, "lines": list(lines), "agencies": agencies if len(agencies) > 1 else []},
+    )
+
+
+@desk_required
+def tracking_book_xlsx(request: HttpRequest) -> HttpResponse:
+    """The same book as an Excel workbook, written to a temporary file and streamed."""
+    book = _register_query(request)
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (FileResponse closes it)
+    register_workbook(
+        out,
+        agency=book.agency,
+        start=book.start,
+        end=book.end,
+        now=system_clock.now(),
+        cal=working_calendar(),
+        due_soon=timedelta(hours=settings.DUE_SOON_HOURS),
+    )
+    out.seek(0)
+    name = f"so-theo-doi-ho-so-{book.agency.eid_code}-{book.start:%Y%m%d}-{book.end:%Y%m%d}.xlsx"
+    response = FileResponse(
+        out,
+        as_attachment=True,
+        filename=name,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    return cast(HttpResponse, response)  # streamed; `allowed_only` only passes it through

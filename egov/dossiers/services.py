@@ -31,9 +31,13 @@ from egov.core.errors import DomainError, PermissionDenied
 from egov.core.selectors import working_calendar
 from egov.notifications.services import notification_enqueue
 from egov.org.models import Agency
+from egov.records import selectors as records_selectors
+from egov.records import services as records
+from egov.records.models import Result
 from egov.workflow import selectors as workflow_selectors
 from egov.workflow import services as workflow
 
+from . import central
 from .appointment import appointment_for
 from .codes import format_code
 from .models import (
@@ -49,7 +53,7 @@ from .models import (
     TimelineEvent,
 )
 from .slip_issue import slip_issue
-from .slips import SlipKind
+from .slips import SlipKind, render_html
 from .status import allowed
 from .uploads import check_upload
 
@@ -157,7 +161,7 @@ def dossier_transition(
 # --- telling the applicant --------------------------------------------------------------------------
 
 
-def _notify(dossier: Dossier, event: str, subject: str, text: str, clock: Clock) -> None:
+def dossier_notify(dossier: Dossier, event: str, subject: str, text: str, clock: Clock) -> None:
     """E-mail and SMS to the applicant through the outbox (sent after commit); a bad address is skipped,
     it must not stop the desk's decision."""
     link = f"{settings.PUBLIC_BASE_URL}/tra-cuu/?ma={dossier.code}"
@@ -490,7 +494,7 @@ def _receive(*, actor: Any, dossier: Dossier, clock: Clock) -> Dossier:
         clock=clock,
     )
     slip_issue(dossier=dossier, kind=SlipKind.RECEIPT, actor=actor, clock=clock, due_explanation=plan.explanation)
-    _notify(
+    dossier_notify(
         dossier,
         "received",
         _("Hồ sơ %(code)s đã được tiếp nhận") % {"code": dossier.code},
@@ -551,7 +555,7 @@ def dossier_request_supplement(
         clock=clock,
     )
     slip_issue(dossier=dossier, kind=SlipKind.SUPPLEMENT, actor=actor, clock=clock, items=tuple(wanted), reason=note)
-    _notify(
+    dossier_notify(
         dossier,
         f"supplement-{dossier.supplement_requests}",
         _("Hồ sơ %(code)s cần bổ sung, hoàn thiện") % {"code": dossier.code},
@@ -569,7 +573,7 @@ def dossier_refuse(*, actor: Any, dossier: Dossier, reason: str, clock: Clock = 
         raise DomainError("dossiers.reason_required", _("Cần ghi rõ lý do từ chối."))
     dossier_transition(actor=actor, dossier=dossier, to=Status.REFUSED, reason=reason.strip(), clock=clock)
     slip_issue(dossier=dossier, kind=SlipKind.REFUSAL, actor=actor, clock=clock, reason=reason.strip())
-    _notify(
+    dossier_notify(
         dossier,
         "refused",
         _("Hồ sơ %(code)s không được tiếp nhận") % {"code": dossier.code},
@@ -579,7 +583,7 @@ def dossier_refuse(*, actor: Any, dossier: Dossier, reason: str, clock: Clock = 
     return dossier
 
 
-def _resume_clock(dossier: Dossier, clock: Clock) -> None:
+def dossier_clock_resume(dossier: Dossier, clock: Clock) -> None:
     """The legal clock runs again: the due moment (and the open step's) move by the paused office time."""
     cal, now = working_calendar(), clock.now()
     paused_from, due = dossier.paused_at, dossier.due_at
@@ -610,7 +614,7 @@ def dossier_supplement_submit(
         back_to = previous.status_from if previous else Status.NEW
         text = note or _("Đã bổ sung giấy tờ")
         if back_to == Status.PROCESSING and locked.paused_at and locked.due_at:
-            _resume_clock(locked, clock)
+            dossier_clock_resume(locked, clock)
             text += " " + _("Thời gian chờ bổ sung không tính: hẹn trả kết quả lùi đến %(due)s.") % {
                 "due": f"{ensure_aware(locked.due_at):%H:%M %d/%m/%Y}"
             }
@@ -745,21 +749,89 @@ def dossier_start_processing(*, actor: Any, dossier: Dossier, clock: Clock = sys
     """The desk sends a received dossier into its process: `processing`, first step opened."""
     dossier = _locked_for_desk(actor, dossier)
     dossier_transition(actor=actor, dossier=dossier, to=Status.PROCESSING, clock=clock)
-    workflow.steps_start(actor=actor, dossier=dossier, cal=working_calendar(), clock=clock)
+    run = workflow.steps_start(actor=actor, dossier=dossier, cal=working_calendar(), clock=clock)
+    central.central_dispatch(actor=actor, dossier=dossier, run=run, clock=clock)
     return dossier
 
 
-@transaction.atomic
+def _sign_result_when_due(actor: Any, dossier: Dossier, run: Any, *, last: bool, stored: _Stored, clock: Clock) -> None:
+    """A leader finishing an approval step, or the last step, signs the result draft with the certificate of
+    the step's agency; the last step cannot end the process without a signed result."""
+    result = records_selectors.result_for_dossier(dossier)
+    if result is not None and result.is_signed:
+        return
+    agency = run.agency or dossier.procedure.owner
+    is_leader = user_has_role(actor, agency, {Role.LEADER.value})
+    if last and result is None:
+        raise DomainError(
+            "dossiers.result_missing",
+            _("Chưa có dự thảo kết quả: hãy tải lên tệp PDF kết quả hoặc soạn nội dung kết quả trước bước cuối."),
+        )
+    if last and not is_leader:
+        raise PermissionDenied(
+            "dossiers.result_signer",
+            _("Kết quả chưa được ký số: bước cuối phải do lãnh đạo %(agency)s hoàn thành và ký."),
+            agency=agency.name,
+        )
+    if result is not None and is_leader and (last or run.actor_role == Role.LEADER.value):
+        signed = records.result_sign(actor=actor, dossier=dossier, agency=agency, render_pdf=render_html, clock=clock)
+        stored.names.append(signed.file.name or "")
+
+
 def dossier_step_complete(*, actor: Any, dossier: Dossier, note: str = "", clock: Clock = system_clock) -> Dossier:
-    """Finish the dossier's open step; the next one opens (maybe at another agency); after the last, `resolved`."""
-    dossier = _locked(dossier)
-    run = workflow_selectors.open_step(dossier)
-    if dossier.status != Status.PROCESSING or run is None:
-        raise DomainError("dossiers.not_processing", _("Hồ sơ không ở bước xử lý nào."))
-    following = workflow.step_complete(actor=actor, run=run, note=note, cal=working_calendar(), clock=clock)
-    if following is None:
-        dossier_transition(actor=actor, dossier=dossier, to=Status.RESOLVED, note=note, clock=clock)
-    return dossier
+    """Finish the dossier's open step; the next one opens (maybe at another agency); after the last, `resolved`.
+
+    A leader finishing an approval step or the last step signs the result draft in the same transaction;
+    the last step needs a signed result (docs/results.md).
+    """
+
+    def work(stored: _Stored) -> Dossier:
+        locked = _locked(dossier)
+        run = workflow_selectors.open_step(locked)
+        if locked.status != Status.PROCESSING or run is None:
+            raise DomainError("dossiers.not_processing", _("Hồ sơ không ở bước xử lý nào."))
+        following = workflow.step_complete(actor=actor, run=run, note=note, cal=working_calendar(), clock=clock)
+        central.central_dispatch(actor=actor, dossier=locked, run=following, clock=clock)
+        _sign_result_when_due(actor, locked, run, last=following is None, stored=stored, clock=clock)
+        if following is None:
+            dossier_transition(actor=actor, dossier=locked, to=Status.RESOLVED, note=note, clock=clock)
+        return locked
+
+    return _with_file_cleanup(work)
+
+
+def dossier_result_prepare(
+    *, actor: Any, dossier: Dossier, upload: UploadedFile | None = None, text: str = "", clock: Clock = system_clock
+) -> Result:
+    """Whoever may act on the open step attaches the result draft: a PDF (checked like any upload), or a
+    text made into the standard letter (Thông báo kết quả giải quyết hồ sơ). A leader signs it later."""
+
+    def work(stored: _Stored) -> Result:
+        locked = _locked(dossier)
+        run = workflow_selectors.open_step(locked)
+        if locked.status != Status.PROCESSING or run is None:
+            raise DomainError("dossiers.not_processing", _("Hồ sơ không ở bước xử lý nào."))
+        if not workflow.step_may_act(actor, run):
+            raise PermissionDenied("workflow.not_yours", _("Bạn không xử lý bước này."))
+        if upload is not None:
+            if check_upload(upload).content_type != "application/pdf":
+                raise DomainError("dossiers.result_pdf_only", _("Kết quả phải là tệp PDF."))
+            upload.seek(0)
+            content = upload.read()
+            result = records.result_draft_save(
+                actor=actor, dossier=locked, content=content, filename=upload.name or "", clock=clock
+            )
+        elif text.strip():
+            agency = run.agency or locked.procedure.owner
+            result = records.result_generate(
+                actor=actor, dossier=locked, agency=agency, text=text, render_pdf=render_html, clock=clock
+            )
+        else:
+            raise DomainError("dossiers.result_empty", _("Cần tải lên tệp PDF kết quả hoặc nhập nội dung kết quả."))
+        stored.names.append(result.draft_file.name or "")
+        return result
+
+    return _with_file_cleanup(work)
 
 
 @transaction.atomic
@@ -769,7 +841,8 @@ def dossier_step_return(*, actor: Any, dossier: Dossier, reason: str, clock: Clo
     run = workflow_selectors.open_step(dossier)
     if run is None:
         raise DomainError("dossiers.not_processing", _("Hồ sơ không ở bước xử lý nào."))
-    workflow.step_return(actor=actor, run=run, reason=reason, cal=working_calendar(), clock=clock)
+    reopened = workflow.step_return(actor=actor, run=run, reason=reason, cal=working_calendar(), clock=clock)
+    central.central_dispatch(actor=actor, dossier=dossier, run=reopened, clock=clock)
     return dossier
 
 
@@ -790,7 +863,7 @@ def _end(*, actor: Any, dossier: Dossier, to: str, reason: str, event: str, subj
     dossier.paused_at = None
     dossier.save(update_fields=["paused_at", "updated_at"])
     slip_issue(dossier=dossier, kind=SlipKind.STOP, actor=actor, clock=clock, reason=reason.strip())
-    _notify(dossier, event, subject, f"{subject}. {_('Lý do')}: {reason.strip()}", clock)
+    dossier_notify(dossier, event, subject, f"{subject}. {_('Lý do')}: {reason.strip()}", clock)
     return dossier
 
 
@@ -887,7 +960,7 @@ def dossier_extend(
         clock=clock,
     )
     slip_issue(dossier=dossier, kind=SlipKind.APOLOGY, actor=actor, clock=clock, reason=reason.strip())
-    _notify(
+    dossier_notify(
         dossier,
         "extended",
         _("Hồ sơ %(code)s được hẹn lại ngày trả kết quả") % {"code": dossier.code},
@@ -911,13 +984,15 @@ def dossier_return_result(
         raise DomainError("dossiers.bad_channel", _("Kênh trả kết quả không hợp lệ."))
     if channel == Channel.POSTAL and not waybill.strip():
         raise DomainError("dossiers.waybill_required", _("Trả qua bưu chính cần số vận đơn."))
+    if channel == Channel.ONLINE and records_selectors.result_signed_for_dossier(dossier) is None:
+        raise DomainError("dossiers.result_unsigned", _("Chưa có kết quả đã ký số để trả trực tuyến."))
     dossier.returned_at, dossier.return_channel, dossier.return_waybill = clock.now(), channel, waybill.strip()
     dossier.save(update_fields=["returned_at", "return_channel", "return_waybill", "updated_at"])
     label = str(Channel(channel).label) + (f" ({waybill.strip()})" if waybill.strip() else "")
     dossier_transition(
         actor=actor, dossier=dossier, to=Status.RETURNED, note=_("Trả kết quả: %(how)s") % {"how": label}, clock=clock
     )
-    _notify(
+    dossier_notify(
         dossier,
         "returned",
         _("Hồ sơ %(code)s đã trả kết quả") % {"code": dossier.code},

@@ -169,7 +169,8 @@ def _date_line(moment: datetime) -> str:
     return f"ngày {moment.day:02d} tháng {month} năm {moment.year}"
 
 
-def _qr_data_uri(text: str) -> str:
+def qr_data_uri(text: str) -> str:
+    """`text` as a QR code in an inline SVG data URI, for any printed form (slips, receipts)."""
     # Inline SVG, so nothing is written to disk and WeasyPrint fetches nothing; border 4 is the quiet zone
     # the QR standard asks for, kept inside the image so a frame drawn around it cannot eat into it.
     return str(segno.make(text, error="m", micro=False).svg_data_uri(scale=1, border=4, dark="#000"))
@@ -204,7 +205,7 @@ def slip_context(data: SlipData) -> dict[str, Any]:
         "applicant_signs": slip.channel_label == CHANNEL_IN_PERSON,
         "verification_code": slip_verification_code(slip),
         "verification_url": verification_url,
-        "qr_uri": _qr_data_uri(verification_url),
+        "qr_uri": qr_data_uri(verification_url),
     }
 
 

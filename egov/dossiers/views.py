@@ -19,6 +19,7 @@ from egov.catalog import eforms
 from egov.catalog import selectors as catalog_selectors
 from egov.core.errors import DomainError, NotFound
 from egov.core.web import run_action
+from egov.records import selectors as records_selectors
 
 from . import selectors, services
 from .forms import ApplyForm, SupplementSubmitForm, TrackForm
@@ -198,6 +199,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_supplement": dossier.status == Status.SUPPLEMENT and dossier.applicant_id == request.user.pk,
             "can_withdraw": dossier.status in services.OPEN_STATUSES and dossier.applicant_id == request.user.pk,
             "score_labels": SCORE_LABELS,
+            "result": records_selectors.result_signed_for_dossier(dossier),
             "can_rate": dossier.status == Status.RETURNED
             and dossier.applicant_id == request.user.pk
             and not Rating.objects.filter(dossier=dossier).exists(),
@@ -260,6 +262,21 @@ def slip_pdf(request: HttpRequest, code: str, slip_id: int) -> HttpResponse:
     response = HttpResponse(render_slip(slip_from_json(slip.data)), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{slip.kind}-{dossier.code}.pdf"'
     return response
+
+
+@login_required
+def result_pdf(request: HttpRequest, code: str) -> FileResponse:
+    """The signed result, for the applicant and the officials of the agencies that handled the dossier."""
+    dossier = _visible(request, code)
+    result = records_selectors.result_signed_for_dossier(dossier)
+    if result is None:
+        raise Http404(_("Hồ sơ chưa có kết quả đã ký số."))
+    return FileResponse(
+        result.file.open("rb"),
+        as_attachment=True,
+        filename=f"ket-qua-{dossier.code}.pdf",
+        content_type="application/pdf",
+    )
 
 
 @login_required

@@ -1,7 +1,11 @@
 """Pages of egov.records (under /ket-qua/)."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "records"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("xac-minh/", views.verify, name="verify"),
+]

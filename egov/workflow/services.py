@@ -6,6 +6,7 @@ moves the status (received → processing → resolved) through the one status m
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -96,9 +97,26 @@ _ROLE_OF_ACTOR = {
 }
 
 
+@dataclass(frozen=True)
+class CentralSystem:
+    """The actor when a central ministry's reply, received through the data exchange, finishes its step."""
+
+    ministry: str
+
+    @property
+    def full_name(self) -> str:
+        return _("%(ministry)s (qua trục liên thông)") % {"ministry": self.ministry}
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
 def step_may_act(actor: Any, run: StepRun) -> bool:
     """The assignee; else whoever holds the step's role in its agency; a leader of that agency always.
-    A step at a central ministry is recorded by a leader of the procedure's owning agency."""
+    A step at a central ministry: the ministry's reply through the exchange, or (if it answers another way)
+    a leader of the procedure's owning agency."""
+    if isinstance(actor, CentralSystem):
+        return run.agency_id is None and bool(run.central_system)
     if run.assignee_id is not None and run.assignee_id == getattr(actor, "pk", None):
         return True
     agency = run.agency or run.dossier.procedure.owner

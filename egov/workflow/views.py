@@ -25,6 +25,7 @@ from egov.core.web import allowed_only, run_action
 from egov.dossiers import selectors as dossier_selectors
 from egov.dossiers import services as dossier_services
 from egov.dossiers.slips import render_html
+from egov.records import selectors as records_selectors
 
 from . import selectors, services
 
@@ -72,6 +73,7 @@ def steps(request: HttpRequest, code: str) -> HttpResponse:
             "run": run,
             "slip": selectors.control_slip(dossier),
             "specialists": specialists,
+            "result": records_selectors.result_for_dossier(dossier),
         },
     )
 
@@ -104,6 +106,33 @@ def complete(request: HttpRequest, code: str) -> HttpResponse:
         lambda d: dossier_services.dossier_step_complete(actor=request.user, dossier=d, note=note),
         _("Đã hoàn thành bước và chuyển bước tiếp theo."),
     )
+
+
+@official_required
+@require_POST
+def result_prepare(request: HttpRequest, code: str) -> HttpResponse:
+    """Attach the result draft: an uploaded PDF, or the decision text made into the standard letter."""
+    upload, text = request.FILES.get("result_file"), request.POST.get("result_text", "")
+    return _act(
+        request,
+        code,
+        lambda d: dossier_services.dossier_result_prepare(actor=request.user, dossier=d, upload=upload, text=text),
+        _("Đã lưu dự thảo kết quả; lãnh đạo ký số khi hoàn thành bước phê duyệt."),
+    )
+
+
+@official_required
+def result_draft_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """The result as it stands: the signed PDF once signed, else the draft."""
+    dossier = _dossier(request, code)
+    result = records_selectors.result_for_dossier(dossier)
+    if result is None:
+        raise Http404(_("Hồ sơ chưa có dự thảo kết quả."))
+    kept = result.file if result.is_signed else result.draft_file
+    with kept.open("rb") as f:
+        response = HttpResponse(f.read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="ket-qua-{dossier.code}.pdf"'
+    return response
 
 
 @official_required

@@ -46,7 +46,11 @@ def test_load_demo_builds_a_working_catalogue(clock):
     wheres = set(ProcessStep.objects.values_list("where", flat=True))
     assert {"receiving", "agency", "central", "owner"} <= wheres  # within a commune, across levels, to a ministry
 
-    assert sorted(Dossier.objects.values_list("status", flat=True)) == ["new", "received", "supplement"]
+    # …and two nationality dossiers in processing: one at the Department of Justice's step, ready for its fee to
+    # be asked and paid (egov.payments), one waiting for the Ministry of Justice (egov.exchange).
+    statuses = sorted(Dossier.objects.values_list("status", flat=True))
+    assert statuses == ["new", "processing", "processing", "received", "supplement"]
+    assert Procedure.objects.get(code="1.012753").payment_pauses_clock
     assert Dossier.objects.get(status="received").slips.get().kind == "receipt"
 
     before = (Procedure.objects.count(), User.objects.count())

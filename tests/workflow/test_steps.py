@@ -17,6 +17,7 @@ from egov.workflow.selectors import control_slip, step_queue
 from egov.workflow.services import step_assign
 from tests.dossiers.conftest import pdf
 from tests.factories import ProcedureFactory, UserFactory, official
+from tests.records.helpers import result_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +85,7 @@ def test_through_two_agencies_with_step_deadlines(setting, clock):
     clock.advance(timedelta(days=1))
     services.dossier_step_complete(actor=people["specialist"], dossier=dossier, note="Đủ điều kiện", clock=clock)
     clock.advance(timedelta(days=5))  # Mon 16/3 09:30: the approval step's 16 h (from Wed 09:30) were due Fri 09:30
+    result_draft(dossier, people["leader"], clock)  # the leader signs it by approving
     services.dossier_step_complete(actor=people["leader"], dossier=dossier, note="Đồng ý", clock=clock)
     back = StepRun.objects.get(finished_at__isnull=True)
     assert (back.name, back.agency) == ("Trả kết quả", commune)  # handed back to the commune
@@ -330,6 +332,7 @@ def test_result_returned_then_rated_once_and_shown_publicly(client, setting, clo
 
     dossier, people, _land, commune = setting
     services.dossier_start_processing(actor=people["desk"], dossier=dossier, clock=clock)
+    result_draft(dossier, people["specialist"], clock)  # signed by the leader at the approval step
     for actor in (people["specialist"], people["leader"], people["desk"]):
         services.dossier_step_complete(actor=actor, dossier=dossier, clock=clock)
     with pytest.raises(DomainError, match="vận đơn"):
@@ -361,6 +364,7 @@ def test_officials_read_their_agencys_ratings_only(client, setting, clock):
 
     dossier, people, _land, _commune = setting
     services.dossier_start_processing(actor=people["desk"], dossier=dossier, clock=clock)
+    result_draft(dossier, people["specialist"], clock)  # signed by the leader at the approval step
     for actor in (people["specialist"], people["leader"], people["desk"]):
         services.dossier_step_complete(actor=actor, dossier=dossier, clock=clock)
     services.dossier_return_result(actor=people["desk"], dossier=dossier, channel="desk", clock=clock)
