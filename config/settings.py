@@ -6,6 +6,10 @@ from typing import Any
 
 import environ
 
+from egov.identity.keys import oidc_private_key_pem
+from egov.identity.protocol import SCOPES as OIDC_SCOPES
+from egov.identity.protocol import pkce_required
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -28,6 +32,8 @@ INSTALLED_APPS = [
     "egov.core",
     "egov.org",
     "egov.accounts",
+    "oauth2_provider",
+    "egov.identity",
     "egov.notifications",
     "egov.exchange",
     "egov.catalog",
@@ -86,6 +92,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
+
+# OpenID Connect provider (django-oauth-toolkit). ID tokens are signed RS256 with OIDC_RSA_PRIVATE_KEY;
+# the demo makes its own key in var/. The issuer is the site's root (discovery at
+# /.well-known/openid-configuration).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": env.str("OIDC_RSA_PRIVATE_KEY", default="")
+    or oidc_private_key_pem(BASE_DIR / "var" / "oidc-rsa.pem"),
+    "OAUTH2_VALIDATOR_CLASS": "egov.identity.oidc.EgovValidator",
+    "SCOPES": OIDC_SCOPES,
+    "DEFAULT_SCOPES": ["openid"],
+    "PKCE_REQUIRED": pkce_required,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "ID_TOKEN_EXPIRE_SECONDS": 3600,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,
+    "ROTATE_REFRESH_TOKEN": True,
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
+}
 LOGIN_REDIRECT_URL = "catalog:home"
 LOGOUT_REDIRECT_URL = "catalog:home"
 

@@ -17,6 +17,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ket-qua/", include("egov.records.urls")),
     path("lien-thong/", include("egov.exchange.urls")),
     path("tai-khoan/", include("egov.accounts.urls")),
+    path("", include("egov.identity.urls")),
+    path("quan-tri/ket-noi/", include("egov.identity.office_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class IdentityConfig(AppConfig):
+    name = "egov.identity"
+    label = "identity"
+    verbose_name = "Định danh, đăng nhập một lần"

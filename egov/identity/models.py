@@ -1,0 +1,28 @@
+"""What the province administrator decides about each relying-party system (client)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ClientPolicy(models.Model):
+    """The scopes a registered system may ask for, and who registered it; one per OAuth application."""
+
+    application = models.OneToOneField(
+        settings.OAUTH2_PROVIDER_APPLICATION_MODEL, on_delete=models.CASCADE, related_name="egov_policy"
+    )
+    allowed_scopes = models.CharField(_("phạm vi được cấp"), max_length=300)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    registered_at = models.DateTimeField(_("thời điểm đăng ký"))
+    secret_rotated_at = models.DateTimeField(_("lần đổi khóa bí mật gần nhất"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hệ thống kết nối")
+        verbose_name_plural = _("hệ thống kết nối")
+
+    def __str__(self) -> str:
+        return str(self.application)

@@ -1,0 +1,121 @@
+"""Writes of identity data: the province administrator registers relying-party systems and rotates secrets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from oauth2_provider.generators import generate_client_secret
+from oauth2_provider.models import get_application_model
+
+from egov.accounts.selectors import user_is_province_admin
+from egov.core.audit import audit_record
+from egov.core.clock import Clock, system_clock
+from egov.core.errors import DomainError, PermissionDenied
+
+from .models import ClientPolicy
+from .protocol import SCOPES
+
+Application = get_application_model()
+
+
+@dataclass(frozen=True)
+class IssuedClient:
+    """A client and its secret in clear text: shown once, stored only hashed."""
+
+    application: Any
+    secret: str
+
+
+def _require_province_admin(actor: Any) -> None:
+    if not user_is_province_admin(actor):
+        raise PermissionDenied("identity.admin_only", _("Chỉ quản trị cấp tỉnh quản lý hệ thống kết nối."))
+
+
+def _check(name: str, redirect_uris: list[str], scopes: list[str]) -> tuple[str, list[str], list[str]]:
+    name = name.strip()
+    uris = [u.strip() for u in redirect_uris if u.strip()]
+    if not name:
+        raise DomainError("identity.name_required", _("Cần tên hệ thống."))
+    if not uris:
+        raise DomainError("identity.redirect_required", _("Cần ít nhất một địa chỉ chuyển hướng (redirect URI)."))
+    bad = [
+        u
+        for u in uris
+        if not (u.startswith("https://") or u.startswith("http://127.0.0.1") or u.startswith("http://localhost"))
+    ]
+    if bad:
+        raise DomainError(
+            "identity.redirect_https",
+            _("Địa chỉ chuyển hướng phải dùng https (trừ máy thử nghiệm 127.0.0.1/localhost): %(uri)s"),
+            uri=bad[0],
+        )
+    unknown = sorted(set(scopes) - set(SCOPES))
+    if unknown:
+        raise DomainError("identity.bad_scope", _("Phạm vi không hợp lệ: %(scope)s"), scope=", ".join(unknown))
+    if "openid" not in scopes:
+        scopes = ["openid", *scopes]
+    return name, uris, scopes
+
+
+@transaction.atomic
+def client_register(
+    *,
+    actor: Any,
+    name: str,
+    redirect_uris: list[str],
+    scopes: list[str],
+    public: bool,
+    post_logout_redirect_uris: list[str] | None = None,
+    clock: Clock = system_clock,
+) -> IssuedClient:
+    """Register a system that signs its users in through the province (authorization code flow)."""
+    _require_province_admin(actor)
+    name, uris, scopes = _check(name, redirect_uris, scopes)
+    secret = "" if public else generate_client_secret()
+    application = Application(
+        name=name,
+        client_type=Application.CLIENT_PUBLIC if public else Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+        redirect_uris=" ".join(uris),
+        post_logout_redirect_uris=" ".join(post_logout_redirect_uris or []),
+        algorithm=Application.RS256_ALGORITHM,
+        skip_authorization=False,
+        client_secret=secret,
+        hash_client_secret=True,
+    )
+    application.full_clean(exclude=["user", "client_secret"])
+    application.save()
+    ClientPolicy.objects.create(
+        application=application, allowed_scopes=" ".join(scopes), registered_by=actor, registered_at=clock.now()
+    )
+    audit_record(
+        actor=actor,
+        action="identity.client.register",
+        obj=application,
+        changes={"name": name, "redirect_uris": uris, "scopes": scopes, "public": public},
+        clock=clock,
+    )
+    return IssuedClient(application=application, secret=secret)
+
+
+@transaction.atomic
+def client_secret_rotate(*, actor: Any, application: Any, reason: str, clock: Clock = system_clock) -> IssuedClient:
+    """A new secret for a confidential client; the old one stops working at once."""
+    _require_province_admin(actor)
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.client_type != Application.CLIENT_CONFIDENTIAL:
+        raise DomainError("identity.public_client", _("Ứng dụng công khai (public) không dùng khóa bí mật."))
+    if not reason.strip():
+        raise DomainError("identity.reason_required", _("Cần ghi lý do đổi khóa bí mật."))
+    secret = generate_client_secret()
+    application.client_secret = secret
+    application.hash_client_secret = True
+    application.save(update_fields=["client_secret", "hash_client_secret", "updated"])
+    ClientPolicy.objects.filter(application=application).update(secret_rotated_at=clock.now())
+    audit_record(
+        actor=actor, action="identity.client.rotate_secret", obj=application, reason=reason.strip(), clock=clock
+    )
+    return IssuedClient(application=application, secret=secret)
