@@ -1,6 +1,6 @@
 """Settings, all from environment variables (django-environ); defaults give the SQLite demo."""
 
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "egov.org",
     "egov.accounts",
     "oauth2_provider",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "egov.identity",
     "egov.notifications",
     "egov.exchange",
@@ -52,9 +55,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "egov.identity.middleware.SecondFactorForOfficialsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -92,6 +98,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+
+# Officials and administrators confirm every sign-in with a TOTP code (django-otp).
+OFFICIALS_REQUIRE_2FA = env.bool("OFFICIALS_REQUIRE_2FA", default=True)
+OTP_TOTP_ISSUER = "Dich vu cong Lam Dong"
+# The demo's officials share this TOTP key (hex; base32 JBSWY3DPEHPK3PXP); used only by the demo data.
+DEMO_TOTP_KEY = "48656c6c6f21deadbeef"
+# Sign-in throttling (django-axes): after this many failures for one account from one address,
+# that pair waits AXES_COOLOFF_TIME; an office behind one address is not locked out as a whole.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # its log lines would name the account, and a citizen's username is an ID number
+AXES_LOCKOUT_TEMPLATE = "identity/locked.html"
 
 # OpenID Connect provider (django-oauth-toolkit). ID tokens are signed RS256 with OIDC_RSA_PRIVATE_KEY;
 # the demo makes its own key in var/. The issuer is the site's root (discovery at

@@ -26,3 +26,22 @@ class ClientPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(self.application)
+
+
+class UserSession(models.Model):
+    """One signed-in browser of a user, so that they can see and end it (and deactivation ends them all)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="browser_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField(_("đăng nhập lúc"))
+    user_agent = models.CharField(_("trình duyệt"), max_length=300, blank=True)
+    # Only the network part of the address: enough to recognise "my office", not to track a person.
+    network = models.CharField(_("mạng"), max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["-signed_in_at"]
+        verbose_name = _("phiên đăng nhập")
+        verbose_name_plural = _("phiên đăng nhập")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.signed_in_at:%d/%m/%Y %H:%M}"

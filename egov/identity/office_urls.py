@@ -1,4 +1,4 @@
-"""The province administrator's registry of systems that sign in through the province (/quan-tri/ket-noi/)."""
+"""The administrators' identity pages (/quan-tri/dinh-danh/): connected systems, deactivating accounts."""
 
 from django.urls import path
 
@@ -7,7 +7,8 @@ from . import views
 app_name = "identity"
 
 urlpatterns = [
-    path("", views.client_list, name="clients"),
-    path("dang-ky/", views.client_new, name="client_new"),
-    path("<int:pk>/doi-khoa/", views.client_rotate, name="client_rotate"),
+    path("ung-dung/", views.client_list, name="clients"),
+    path("ung-dung/dang-ky/", views.client_new, name="client_new"),
+    path("ung-dung/<int:pk>/doi-khoa/", views.client_rotate, name="client_rotate"),
+    path("tai-khoan/<uuid:public_id>/vo-hieu-hoa/", views.account_deactivate_page, name="deactivate"),
 ]

@@ -15,7 +15,7 @@ from egov.core.audit import audit_record
 from egov.core.clock import Clock, system_clock
 from egov.core.errors import DomainError, PermissionDenied
 
-from .models import ClientPolicy
+from .models import ClientPolicy, UserSession
 from .protocol import SCOPES
 
 Application = get_application_model()
@@ -119,3 +119,88 @@ def client_secret_rotate(*, actor: Any, application: Any, reason: str, clock: Cl
         actor=actor, action="identity.client.rotate_secret", obj=application, reason=reason.strip(), clock=clock
     )
     return IssuedClient(application=application, secret=secret)
+
+
+# --- second factor, sessions, deactivation ----------------------------------------------------------
+
+
+def _end_sessions(user: Any, keys: list[str]) -> int:
+    from importlib import import_module
+
+    from django.conf import settings
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in keys:
+        store(session_key=key).delete()
+    return UserSession.objects.filter(user=user, session_key__in=keys).delete()[0]
+
+
+@transaction.atomic
+def session_end(*, actor: Any, session: UserSession, clock: Clock = system_clock) -> None:
+    """The user signs one of their own browsers out."""
+    if session.user_id != getattr(actor, "pk", None):
+        raise PermissionDenied("identity.not_yours", _("Đây không phải phiên đăng nhập của bạn."))
+    _end_sessions(actor, [session.session_key])
+    audit_record(
+        actor=actor, action="identity.session.end", obj=actor, changes={"network": session.network}, clock=clock
+    )
+
+
+@transaction.atomic
+def second_factor_confirm(*, actor: Any, device: Any, token: str, clock: Clock = system_clock) -> bool:
+    """Check a TOTP code; the first good code confirms a new device (audited). False if wrong or expired."""
+    if device.user_id != actor.pk:
+        raise PermissionDenied("identity.not_yours", _("Thiết bị xác thực không thuộc tài khoản này."))
+    if not device.verify_token(token.strip().replace(" ", "")):
+        return False
+    if not device.confirmed:
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit_record(actor=actor, action="identity.2fa.enrol", obj=actor, clock=clock)
+    return True
+
+
+@transaction.atomic
+def account_deactivate(*, actor: Any, user: Any, reason: str, clock: Clock = system_clock) -> None:
+    """Deactivate an account: its sessions and its tokens end at once.
+
+    A province administrator may deactivate anyone; an agency administrator the officials of their agency.
+    """
+    from oauth2_provider.models import get_access_token_model, get_refresh_token_model
+
+    from egov.accounts.selectors import user_agencies
+
+    mine = {a.pk for a in user_agencies(actor, {"agency_admin"})}
+    theirs = {a.pk for a in user_agencies(user)}
+    if not (user_is_province_admin(actor) or (user.kind == "official" and theirs and theirs <= mine)):
+        raise PermissionDenied("identity.admin_only", _("Bạn không có quyền vô hiệu hóa tài khoản này."))
+    if not reason.strip():
+        raise DomainError("identity.reason_required", _("Cần ghi lý do."))
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    ended = _end_sessions(user, keys)
+    for refresh in get_refresh_token_model().objects.filter(user=user, revoked__isnull=True):
+        refresh.revoke()
+    revoked = 0
+    for access in get_access_token_model().objects.filter(user=user):
+        access.revoke()
+        revoked += 1
+    audit_record(
+        actor=actor,
+        action="identity.account.deactivate",
+        obj=user,
+        changes={"is_active": [True, False], "sessions_ended": ended, "tokens_revoked": revoked},
+        reason=reason.strip(),
+        clock=clock,
+    )
+
+
+def second_factor_preset(*, user: Any, key_hex: str) -> Any:
+    """Give `user` a confirmed TOTP device with a known key: for the demo only, whose officials share one."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _created = TOTPDevice.objects.update_or_create(
+        user=user, name="Demo", defaults={"key": key_hex, "confirmed": True}
+    )
+    return device

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_registering_on_the_page_shows_the_secret_once_and_stores_it_hashed(client, province_admin):
     client.force_login(province_admin)
     answer = client.post(
-        "/quan-tri/ket-noi/dang-ky/",
+        "/quan-tri/dinh-danh/ung-dung/dang-ky/",
         {
             "name": "Hệ thống quản lý văn bản",
             "redirect_uris": REDIRECT,
@@ -35,7 +35,7 @@ def test_registering_on_the_page_shows_the_secret_once_and_stores_it_hashed(clie
     assert application.client_secret != secret  # only the hash is kept
     assert application.egov_policy.allowed_scopes == "openid profile official"
     assert AuditEvent.objects.filter(action="identity.client.register", actor=province_admin).exists()
-    listing = client.get("/quan-tri/ket-noi/").content.decode()
+    listing = client.get("/quan-tri/dinh-danh/ung-dung/").content.decode()
     assert application.client_id in listing and secret not in listing
 
 
@@ -52,8 +52,11 @@ def test_other_officials_cannot_register_or_open_the_registry(client, constructi
     with pytest.raises(PermissionDenied):
         client_register(actor=admin_of_agency, name="X", redirect_uris=[REDIRECT], scopes=[], public=True)
     client.force_login(admin_of_agency)
-    assert client.get("/quan-tri/ket-noi/").status_code == 403
-    assert client.post("/quan-tri/ket-noi/dang-ky/", {"name": "X", "redirect_uris": REDIRECT}).status_code == 403
+    assert client.get("/quan-tri/dinh-danh/ung-dung/").status_code == 403
+    assert (
+        client.post("/quan-tri/dinh-danh/ung-dung/dang-ky/", {"name": "X", "redirect_uris": REDIRECT}).status_code
+        == 403
+    )
     assert not Application.objects.exists()
 
 
