@@ -228,6 +228,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 CLAMAV_ADDRESS = env.str("CLAMAV_ADDRESS", default="")
 # Where the public tracking page lives (printed as a QR code on every slip).
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+
+# Federation with the national identity service (VNeID), OpenID Connect. VNEID_FAKE mounts a local
+# stand-in at /gia-lap-vneid/ (demo, tests); production sets the real issuer and credentials.
+VNEID_FAKE = env.bool("VNEID_FAKE", default="VNEID_ISSUER" not in env.ENVIRON)
+VNEID_ISSUER = env.str("VNEID_ISSUER", default=f"{PUBLIC_BASE_URL}/gia-lap-vneid")
+VNEID_CLIENT_ID = env.str("VNEID_CLIENT_ID", default="egov-lam-dong-demo")
+VNEID_CLIENT_SECRET = env.str("VNEID_CLIENT_SECRET", default="demo-vneid-secret")
+VNEID_ID_CLAIM = env.str("VNEID_ID_CLAIM", default="national_id")  # the claim with the 12-digit ID number
+VNEID_FAKE_REDIRECT_URIS = [f"{PUBLIC_BASE_URL}/tai-khoan/vneid/xong/"]
 # Rule set a new dossier is received under (DESIGN.md §2).
 DOSSIER_RULE_SET = env.str("DOSSIER_RULE_SET", default="nd118_2025")
 

@@ -25,5 +25,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("django-admin/", admin.site.urls),
 ]
 
+if settings.VNEID_FAKE:  # the local stand-in for VNeID (demo, tests)
+    urlpatterns.append(path("gia-lap-vneid/", include("egov.identity.fake_vneid")))
+
 # Uploaded blank forms: served by Django in the demo; in production by the web server or object storage.
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -29,6 +29,7 @@ from egov.core.calendar import due_after_pauses, working_time_between
 from egov.core.clock import Clock, ensure_aware, system_clock
 from egov.core.errors import DomainError, PermissionDenied
 from egov.core.selectors import working_calendar
+from egov.identity.selectors import user_assurance_level
 from egov.notifications.services import notification_enqueue
 from egov.org.models import Agency
 from egov.workflow import selectors as workflow_selectors
@@ -210,6 +211,16 @@ def _check_procedure(procedure: Procedure, channel: str) -> None:
         raise DomainError("dossiers.not_online", _("Thủ tục này không nộp trực tuyến được; vui lòng nộp trực tiếp."))
 
 
+def _check_assurance(actor: Any, procedure: Procedure) -> None:
+    """A procedure may require the applicant to have signed in through VNeID at a minimum level."""
+    if procedure.min_assurance_level and user_assurance_level(actor) < procedure.min_assurance_level:
+        raise PermissionDenied(
+            "dossiers.assurance_level",
+            _("Thủ tục này yêu cầu đăng nhập bằng tài khoản định danh điện tử VNeID mức %(level)s."),
+            level=procedure.min_assurance_level,
+        )
+
+
 def _check_components(procedure: Procedure, attachments: Sequence[Attachment]) -> None:
     given = {a.component.pk for a in attachments if a.component is not None}
     foreign = [a for a in attachments if a.component is not None and a.component.procedure_id != procedure.pk]
@@ -317,6 +328,7 @@ def dossier_submit_online(
     """
     if not getattr(actor, "is_authenticated", False) or actor.kind == "official":
         raise PermissionDenied("dossiers.citizens_only", _("Chỉ công dân, doanh nghiệp nộp hồ sơ trực tuyến."))
+    _check_assurance(actor, procedure)
     key = f"{actor.pk}:{idempotency_key}"
     earlier = Dossier.objects.filter(idempotency_key=key).first()
     if earlier is not None:

@@ -19,6 +19,7 @@ from egov.catalog import eforms
 from egov.catalog import selectors as catalog_selectors
 from egov.core.errors import DomainError, NotFound
 from egov.core.web import run_action
+from egov.identity.selectors import user_assurance_level
 
 from . import selectors, services
 from .forms import ApplyForm, SupplementSubmitForm, TrackForm
@@ -70,6 +71,13 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     if request.user.kind == "official":  # type: ignore[union-attr]
         messages.error(request, _("Cán bộ nhập hồ sơ cho công dân tại trang Một cửa."))
         return redirect("catalog:procedure_detail", code=code)
+    if procedure.min_assurance_level > user_assurance_level(request.user):
+        messages.info(
+            request,
+            _("Thủ tục này yêu cầu đăng nhập bằng tài khoản định danh điện tử VNeID mức %(level)s.")
+            % {"level": procedure.min_assurance_level},
+        )
+        return redirect(f"{reverse('identity_account:vneid')}?next={request.path}")
     agencies = selectors.receiving_agencies(procedure)
     version = catalog_selectors.procedure_current_form(procedure)
     eform_fields = version.fields if version else []

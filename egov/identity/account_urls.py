@@ -10,4 +10,6 @@ urlpatterns = [
     path("xac-thuc-hai-buoc/", views.second_factor, name="second_factor"),
     path("phien-dang-nhap/", views.sessions, name="sessions"),
     path("phien-dang-nhap/<int:pk>/ket-thuc/", views.session_end_view, name="session_end"),
+    path("vneid/", views.vneid, name="vneid"),
+    path("vneid/xong/", views.vneid_callback, name="vneid_callback"),
 ]

@@ -45,3 +45,26 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.signed_in_at:%d/%m/%Y %H:%M}"
+
+
+class FederatedIdentity(models.Model):
+    """An account's link to the national identity service (VNeID): by ID number, with the level of assurance."""
+
+    class Level(models.IntegerChoices):
+        LEVEL_1 = 1, _("Mức 1")
+        LEVEL_2 = 2, _("Mức 2")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="federated_identities")
+    provider = models.CharField(max_length=20, default="vneid")
+    subject = models.CharField(max_length=200)
+    level = models.PositiveSmallIntegerField(_("mức độ định danh"), choices=Level.choices)
+    linked_at = models.DateTimeField(_("liên kết lúc"))
+    last_sign_in_at = models.DateTimeField(_("lần đăng nhập gần nhất"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["provider", "subject"], name="federated_identity_unique")]
+        verbose_name = _("tài khoản định danh liên kết")
+        verbose_name_plural = _("tài khoản định danh liên kết")
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.user}"

@@ -204,3 +204,51 @@ def second_factor_preset(*, user: Any, key_hex: str) -> Any:
         user=user, name="Demo", defaults={"key": key_hex, "confirmed": True}
     )
     return device
+
+
+@transaction.atomic
+def vneid_sign_in(*, person: Any, clock: Clock = system_clock) -> Any:
+    """The account for a person VNeID vouched for: found by the link, else by ID number (and linked),
+    else created as a citizen account. The level of assurance of this sign-in is recorded."""
+    import secrets
+
+    from egov.accounts.models import User
+    from egov.accounts.services import citizen_create
+
+    from .models import FederatedIdentity
+
+    now = clock.now()
+    link = FederatedIdentity.objects.select_related("user").filter(provider="vneid", subject=person.subject).first()
+    if link is not None:
+        user = link.user
+        link.level, link.last_sign_in_at = person.level, now
+        link.save(update_fields=["level", "last_sign_in_at"])
+        return user
+    found = User.objects.filter(personal_id=person.national_id).first() if person.national_id else None
+    created = found is None
+    if found is None:
+        user = citizen_create(
+            actor=None,
+            personal_id=person.national_id,
+            full_name=person.name,
+            password=secrets.token_urlsafe(32),
+            phone=person.phone,
+            clock=clock,
+        )
+        user.set_unusable_password()  # signs in through VNeID until they set a password
+        user.save(update_fields=["password"])
+    else:
+        user = found
+    if not user.is_active:
+        raise PermissionDenied("identity.inactive", _("Tài khoản này đã bị vô hiệu hóa."))
+    FederatedIdentity.objects.create(
+        user=user, provider="vneid", subject=person.subject, level=person.level, linked_at=now, last_sign_in_at=now
+    )
+    audit_record(
+        actor=user,
+        action="identity.vneid.link",
+        obj=user,
+        changes={"created": created, "level": person.level},
+        clock=clock,
+    )
+    return user

@@ -6,11 +6,12 @@ from base64 import b32encode
 
 import segno
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +32,9 @@ from .services import (
     client_secret_rotate,
     second_factor_confirm,
     session_end,
+    vneid_sign_in,
 )
+from .vneid import vneid_finish, vneid_start
 
 admin_only = allowed_only(user_is_province_admin, gettext_lazy("Chỉ quản trị cấp tỉnh quản lý hệ thống kết nối."))
 
@@ -134,3 +137,45 @@ def account_deactivate_page(request: HttpRequest, public_id: str) -> HttpRespons
             messages.success(request, _("Đã vô hiệu hóa tài khoản; mọi phiên và mã truy cập đã chấm dứt."))
             return redirect("identity:deactivate", public_id=public_id)
     return render(request, "identity/deactivate.html", {"account": user, "error": error})
+
+
+# --- signing in through VNeID ------------------------------------------------------------------------------
+
+
+def _vneid_callback_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri(reverse("identity_account:vneid_callback"))
+
+
+def vneid(request: HttpRequest) -> HttpResponse:
+    """Send the browser to VNeID, remembering (in the session) what its answer must match."""
+    target = request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    try:
+        start = vneid_start(redirect_uri=_vneid_callback_url(request))
+    except (DomainError, OSError):
+        messages.error(request, _("Chưa kết nối được VNeID; vui lòng thử lại sau hoặc đăng nhập bằng mật khẩu."))
+        return redirect("accounts:login")
+    request.session["vneid"] = {"state": start.state, "nonce": start.nonce, "verifier": start.verifier, "next": target}
+    return redirect(start.url)
+
+
+def vneid_callback(request: HttpRequest) -> HttpResponse:
+    pending = request.session.pop("vneid", None)
+    if not pending or request.GET.get("state") != pending["state"] or not request.GET.get("code"):
+        messages.error(request, _("Phiên đăng nhập VNeID không hợp lệ hoặc đã hết hạn; vui lòng thử lại."))
+        return redirect("accounts:login")
+    try:
+        person = vneid_finish(
+            redirect_uri=_vneid_callback_url(request),
+            code=request.GET["code"],
+            nonce=pending["nonce"],
+            verifier=pending["verifier"],
+        )
+        user = vneid_sign_in(person=person)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("accounts:login")
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, _("Đã đăng nhập bằng VNeID (mức %(level)s).") % {"level": person.level})
+    return redirect(pending["next"])
