@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from egov.accounts.selectors import user_acts_for, user_businesses
 from egov.catalog import eforms
 from egov.catalog import selectors as catalog_selectors
 from egov.core.errors import DomainError, NotFound
@@ -94,11 +95,13 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         if draft.agency_id:
             initial["agency"] = draft.agency
         attached = {f.component_id for f in draft.files.all() if f.component_id}
+    businesses = [b for b in user_businesses(request.user) if b.pk != request.user.pk]
     form = ApplyForm(
         request.POST or None,
         request.FILES or None,
         procedure=procedure,
         agencies=agencies,
+        businesses=businesses,
         eform_fields=eform_fields,
         already_attached=attached,
         initial=initial,
@@ -118,6 +121,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             proxy = Applicant(
                 name=data["principal_name"], phone=data["principal_phone"], personal_id=data["principal_personal_id"]
             )
+        business = next((b for b in businesses if str(b.pk) == data.get("business")), None)
         values = eforms.form_values(eform_fields, data)
         try:
             if draft is not None:
@@ -132,7 +136,11 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                 for component, upload in _uploads(form, procedure):
                     services.draft_file_add(actor=request.user, draft=draft, component=component, upload=upload)
                 dossier = services.draft_submit(
-                    actor=request.user, draft=draft, proxy=proxy, idempotency_key=data["idempotency_key"]
+                    actor=request.user,
+                    draft=draft,
+                    proxy=proxy,
+                    business=business,
+                    idempotency_key=data["idempotency_key"],
                 )
             else:
                 dossier = services.dossier_submit_online(
@@ -143,6 +151,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                     form_data=values,
                     form_version=version,
                     proxy=proxy,
+                    business=business,
                     idempotency_key=data["idempotency_key"],
                 )
             messages.success(
@@ -179,6 +188,7 @@ def _visible(request: HttpRequest, code: str) -> Any:
 @login_required
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _visible(request, code)
+    mine = user_acts_for(request.user, dossier.applicant_id)  # the applicant, or a member of the applicant business
     form = SupplementSubmitForm(request.POST or None, request.FILES or None)
     error = ""
     if request.method == "POST" and form.is_valid():
@@ -203,11 +213,11 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "slips": dossier.slips.all(),
             "supplement_form": form,
             "error": error,
-            "can_supplement": dossier.status == Status.SUPPLEMENT and dossier.applicant_id == request.user.pk,
-            "can_withdraw": dossier.status in services.OPEN_STATUSES and dossier.applicant_id == request.user.pk,
+            "can_supplement": dossier.status == Status.SUPPLEMENT and mine,
+            "can_withdraw": dossier.status in services.OPEN_STATUSES and mine,
             "score_labels": SCORE_LABELS,
             "can_rate": dossier.status == Status.RETURNED
-            and dossier.applicant_id == request.user.pk
+            and mine
             and not Rating.objects.filter(dossier=dossier).exists(),
         },
     )

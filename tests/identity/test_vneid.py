@@ -106,3 +106,34 @@ def test_an_unknown_redirect_uri_is_not_followed(vneid):
         timeout=10,
     )
     assert answer.status_code == 400
+
+
+def test_id_numbers_never_reach_the_logs(vneid, caplog):
+    """Through the handler configured in settings (with its PII filter) nothing shows an ID number, and
+    the project's own loggers never even pass one to it."""
+    import io
+    import logging
+
+    from django.conf import settings as django_settings
+
+    from egov.core.pii import MaskPIIFilter
+
+    assert django_settings.LOGGING["handlers"]["console"]["filters"] == ["mask_pii"]
+    written = io.StringIO()
+    handler = logging.StreamHandler(written)
+    handler.addFilter(MaskPIIFilter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    caplog.set_level(logging.DEBUG)
+    try:
+        _through_vneid(vneid, national_id="079095001122", name="Lê Thị Hồng")
+        _through_vneid(vneid, national_id="079095001122", name="Lê Thị Hồng")  # the linked path too
+        requests.post(f"{vneid}/o/token/", data={"grant_type": "password", "username": "079095001122"}, timeout=10)
+        requests.post(f"{vneid}/tai-khoan/dang-nhap/", data={"username": "079095001122", "password": "x"}, timeout=10)
+        logging.getLogger("egov.test").warning("sign-in failed for 079095001122")  # the filter's own proof
+    finally:
+        root.removeHandler(handler)
+    assert "079095001122" not in written.getvalue()
+    assert "sign-in failed for" in written.getvalue()
+    own = [r.getMessage() for r in caplog.records if r.name.startswith("egov") and r.name != "egov.test"]
+    assert not [m for m in own if "079095001122" in m]
