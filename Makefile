@@ -9,7 +9,7 @@ UV_VERSION := 0.13.9
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: help install lock demo serve test lint typecheck pytest messages bench clean
+.PHONY: help install lock demo otp serve test lint typecheck pytest messages bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ demo: install messages ## Migrate the SQLite demo database, load Lâm Đồng sa
 	$(PY) manage.py load_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+otp: install ## The current second-factor code of a demo official (make otp ACCOUNT=motcua.tinh)
+	@$(PY) manage.py otp_code $(or $(ACCOUNT),motcua.tinh)
 
 serve: install ## Serve the existing demo database without reloading data
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)

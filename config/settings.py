@@ -1,11 +1,15 @@
 """Settings, all from environment variables (django-environ); defaults give the SQLite demo."""
 
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 
 import environ
 from celery.schedules import crontab
+
+from egov.identity.keys import oidc_private_key_pem
+from egov.identity.protocol import SCOPES as OIDC_SCOPES
+from egov.identity.protocol import pkce_required
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -29,6 +33,11 @@ INSTALLED_APPS = [
     "egov.core",
     "egov.org",
     "egov.accounts",
+    "oauth2_provider",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "egov.identity",
     "egov.notifications",
     "egov.exchange",
     "egov.catalog",
@@ -47,9 +56,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "egov.identity.middleware.SecondFactorForOfficialsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -87,6 +99,44 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+
+# Officials and administrators confirm every sign-in with a TOTP code (django-otp).
+OFFICIALS_REQUIRE_2FA = env.bool("OFFICIALS_REQUIRE_2FA", default=True)
+OTP_TOTP_ISSUER = "Dich vu cong Lam Dong"
+# The demo's officials share this TOTP key (hex; base32 JBSWY3DPEHPK3PXP); used only by the demo data.
+DEMO_TOTP_KEY = "48656c6c6f21deadbeef"
+# Sign-in throttling (django-axes): after this many failures for one account from one address,
+# that pair waits AXES_COOLOFF_TIME; an office behind one address is not locked out as a whole.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # its log lines would name the account, and a citizen's username is an ID number
+AXES_LOCKOUT_TEMPLATE = "identity/locked.html"
+
+# OpenID Connect provider (django-oauth-toolkit). ID tokens are signed RS256 with OIDC_RSA_PRIVATE_KEY;
+# the demo makes its own key in var/. The issuer is the site's root (discovery at
+# /.well-known/openid-configuration).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": env.str("OIDC_RSA_PRIVATE_KEY", default="")
+    or oidc_private_key_pem(BASE_DIR / "var" / "oidc-rsa.pem"),
+    "OAUTH2_VALIDATOR_CLASS": "egov.identity.oidc.EgovValidator",
+    "SCOPES": OIDC_SCOPES,
+    "DEFAULT_SCOPES": ["openid"],
+    "PKCE_REQUIRED": pkce_required,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "ID_TOKEN_EXPIRE_SECONDS": 3600,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,
+    "ROTATE_REFRESH_TOKEN": True,
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
+}
 LOGIN_REDIRECT_URL = "catalog:home"
 LOGOUT_REDIRECT_URL = "catalog:home"
 
@@ -201,6 +251,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 CLAMAV_ADDRESS = env.str("CLAMAV_ADDRESS", default="")
 # Where the public tracking page lives (printed as a QR code on every slip).
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+
+# Federation with the national identity service (VNeID), OpenID Connect. VNEID_FAKE mounts a local
+# stand-in at /gia-lap-vneid/ (demo, tests); production sets the real issuer and credentials.
+VNEID_FAKE = env.bool("VNEID_FAKE", default="VNEID_ISSUER" not in env.ENVIRON)
+VNEID_ISSUER = env.str("VNEID_ISSUER", default=f"{PUBLIC_BASE_URL}/gia-lap-vneid")
+VNEID_CLIENT_ID = env.str("VNEID_CLIENT_ID", default="egov-lam-dong-demo")
+VNEID_CLIENT_SECRET = env.str("VNEID_CLIENT_SECRET", default="demo-vneid-secret")
+VNEID_ID_CLAIM = env.str("VNEID_ID_CLAIM", default="national_id")  # the claim with the 12-digit ID number
+VNEID_FAKE_REDIRECT_URIS = [f"{PUBLIC_BASE_URL}/tai-khoan/vneid/xong/"]
 # Rule set a new dossier is received under (DESIGN.md §2).
 DOSSIER_RULE_SET = env.str("DOSSIER_RULE_SET", default="nd118_2025")
 

@@ -17,10 +17,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ket-qua/", include("egov.records.urls")),
     path("lien-thong/", include("egov.exchange.urls")),
     path("tai-khoan/", include("egov.accounts.urls")),
+    path("tai-khoan/", include("egov.identity.account_urls")),
+    path("", include("egov.identity.urls")),
+    path("quan-tri/dinh-danh/", include("egov.identity.office_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
+
+if settings.VNEID_FAKE:  # the local stand-in for VNeID (demo, tests)
+    urlpatterns.append(path("gia-lap-vneid/", include("egov.identity.fake_vneid")))
 
 # Uploaded blank forms: served by Django in the demo; in production by the web server or object storage.
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

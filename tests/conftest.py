@@ -78,6 +78,14 @@ def _signing_dir(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _sign_in_without_extras(settings):
+    """The second factor and sign-in throttling are tested in tests/identity/test_security.py; elsewhere
+    a forced sign-in stands for a complete one."""
+    settings.OFFICIALS_REQUIRE_2FA = False
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Hashing is not under test; PBKDF2 would spend seconds on every demo account."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -61,3 +61,24 @@ class OfficialRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.agency}"
+
+
+class BusinessMember(models.Model):
+    """A person who acts for a business account: its legal representative, or staff who apply for it."""
+
+    class Role(models.TextChoices):
+        REPRESENTATIVE = "representative", _("Người đại diện theo pháp luật")
+        APPLICANT = "applicant", _("Người được ủy quyền nộp hồ sơ")
+
+    business = models.ForeignKey(User, on_delete=models.CASCADE, related_name="members")
+    member = models.ForeignKey(User, on_delete=models.CASCADE, related_name="businesses")
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+    added_at = models.DateTimeField(_("thêm lúc"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["business", "member"], name="business_member_unique")]
+        verbose_name = _("thành viên doanh nghiệp")
+        verbose_name_plural = _("thành viên doanh nghiệp")
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.get_role_display()} · {self.business}"

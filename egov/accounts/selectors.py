@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from egov.org.models import Agency
 
-from .models import OfficialRole, Role
+from .models import BusinessMember, OfficialRole, Role
 
 
 def _roles(user: Any) -> list[OfficialRole]:
@@ -45,3 +45,25 @@ def user_has_role(user: Any, agency: Agency, roles: set[str]) -> bool:
 
 def official_roles(user: Any) -> QuerySet[OfficialRole]:
     return OfficialRole.objects.filter(user=user).select_related("agency")
+
+
+def user_businesses(user: Any) -> list[Any]:
+    """The business accounts `user` may act for: itself if it is one, and those it is a member of."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    found = [
+        m.business
+        for m in BusinessMember.objects.filter(member=user, business__is_active=True).select_related("business")
+    ]
+    return [user, *found] if user.kind == "business" else found
+
+
+def user_acts_for(user: Any, account_id: int | None) -> bool:
+    """True if `user` is the account `account_id` or a member of that business account."""
+    if account_id is None or not getattr(user, "is_authenticated", False):
+        return False
+    return account_id == user.pk or BusinessMember.objects.filter(member=user, business_id=account_id).exists()
+
+
+def business_members(business: Any) -> QuerySet[BusinessMember]:
+    return BusinessMember.objects.filter(business=business).select_related("member").order_by("added_at")

@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 
 from egov.core.audit import audit_record
 from egov.core.clock import Clock, system_clock
-from egov.core.errors import DomainError
+from egov.core.errors import DomainError, PermissionDenied
 from egov.org.models import Agency
 
-from .models import OfficialRole, User
+from .models import BusinessMember, OfficialRole, User
 from .validation import normalize_personal_id, normalize_tax_code
 
 
@@ -129,3 +129,59 @@ def official_role_grant(
         clock=clock,
     )
     return grant
+
+
+def _may_manage_members(actor: Any, business: User) -> bool:
+    return (
+        actor.pk == business.pk
+        or BusinessMember.objects.filter(
+            business=business, member=actor, role=BusinessMember.Role.REPRESENTATIVE
+        ).exists()
+    )
+
+
+@transaction.atomic
+def business_member_add(
+    *, actor: Any, business: User, personal_id: str, role: str, clock: Clock = system_clock
+) -> BusinessMember:
+    """The business (or its legal representative) lets a person with a citizen account act for it."""
+    if business.kind != User.Kind.BUSINESS or not _may_manage_members(actor, business):
+        raise PermissionDenied(
+            "accounts.not_representative", _("Chỉ doanh nghiệp hoặc người đại diện mới quản lý thành viên.")
+        )
+    if role not in BusinessMember.Role.values:
+        raise DomainError("accounts.bad_role", _("Vai trò không hợp lệ."))
+    person = User.objects.filter(personal_id=normalize_personal_id(personal_id), kind=User.Kind.CITIZEN).first()
+    if person is None:
+        raise DomainError(
+            "accounts.no_such_citizen",
+            _("Chưa có tài khoản công dân với số định danh này; người đó cần đăng ký (hoặc đăng nhập VNeID) trước."),
+        )
+    member, created = BusinessMember.objects.update_or_create(
+        business=business, member=person, defaults={"role": role, "added_at": clock.now()}
+    )
+    audit_record(
+        actor=actor,
+        action="accounts.business.member_add" if created else "accounts.business.member_role",
+        obj=business,
+        changes={"member": str(person.public_id), "role": role},
+        clock=clock,
+    )
+    return member
+
+
+@transaction.atomic
+def business_member_remove(*, actor: Any, member: BusinessMember, clock: Clock = system_clock) -> None:
+    business = member.business
+    if not _may_manage_members(actor, business):
+        raise PermissionDenied(
+            "accounts.not_representative", _("Chỉ doanh nghiệp hoặc người đại diện mới quản lý thành viên.")
+        )
+    audit_record(
+        actor=actor,
+        action="accounts.business.member_remove",
+        obj=business,
+        changes={"member": str(member.member.public_id)},
+        clock=clock,
+    )
+    member.delete()

@@ -1,11 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from . import views
 from .forms import SignInForm
 
 app_name = "accounts"
 
 urlpatterns = [
+    path("doanh-nghiep/", views.businesses, name="businesses"),
+    path("doanh-nghiep/<int:pk>/them/", views.member_add, name="member_add"),
+    path("doanh-nghiep/thanh-vien/<int:pk>/bo/", views.member_remove, name="member_remove"),
     path(
         "dang-nhap/",
         auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=SignInForm),

@@ -51,6 +51,7 @@ PROCEDURE_COLUMNS = [
     ("Căn cứ pháp lý", "legal_basis"),
     ("Số QĐ công bố", "decision_number"),
     ("Ngày QĐ công bố", "decision_date"),
+    ("Mức định danh tối thiểu", "min_assurance_level"),
     ("Trạng thái", "status"),
 ]
 FEE_COLUMNS = [
@@ -115,6 +116,7 @@ def export_workbook(procedures: Iterable[Procedure]) -> bytes:
                 p.legal_basis,
                 p.decision_number,
                 p.decision_date.strftime("%d/%m/%Y") if p.decision_date else "",
+                p.min_assurance_level,
                 STATUS_LABELS[p.status],
             ]
         )

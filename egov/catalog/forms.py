@@ -38,6 +38,13 @@ class ProcedureForm(forms.Form):
     legal_basis = forms.CharField(
         label=_("Căn cứ pháp lý (mỗi văn bản một dòng)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    min_assurance_level = forms.TypedChoiceField(
+        label=_("Nộp trực tuyến cần đăng nhập"),
+        coerce=int,
+        choices=[(0, _("Tài khoản của Cổng")), (1, _("VNeID mức 1")), (2, _("VNeID mức 2"))],
+        initial=0,
+        required=False,
+    )
     reason = forms.CharField(label=_("Lý do thay đổi"), max_length=300, required=False)
 
     def __init__(self, *args: Any, owner_choices: list[tuple[str, str]], **kwargs: Any) -> None:

@@ -55,6 +55,7 @@ class ProcedureInput:
     legal_basis: str = ""
     decision_number: str = ""
     decision_date: date | None = None
+    min_assurance_level: int = 0
     fees: tuple[FeeInput, ...] = field(default_factory=tuple)
     components: tuple[ComponentInput, ...] = field(default_factory=tuple)
 
@@ -153,6 +154,9 @@ def procedure_input(raw: dict[str, Any]) -> ProcedureInput:
         errors.append(_("Ngày quyết định công bố không hợp lệ"))
         decision_date = None
 
+    assurance = _int(raw.get("min_assurance_level"), _("Mức định danh tối thiểu"), errors) or 0
+    if assurance not in (0, 1, 2):
+        errors.append(_("Mức định danh tối thiểu là 0 (tài khoản Cổng), 1 hoặc 2 (VNeID)"))
     fees = []
     for i, fee in enumerate(raw.get("fees") or [], start=1):
         kind = _text(fee, "kind")
@@ -208,6 +212,7 @@ def procedure_input(raw: dict[str, Any]) -> ProcedureInput:
         legal_basis=_text(raw, "legal_basis"),
         decision_number=_text(raw, "decision_number"),
         decision_date=decision_date,
+        min_assurance_level=assurance,
         fees=tuple(fees),
         components=tuple(components),
     )

@@ -69,6 +69,11 @@ class Procedure(models.Model):
     payment_pauses_clock = models.BooleanField(
         _("tạm dừng tính thời gian khi chờ thực hiện nghĩa vụ tài chính"), default=False
     )
+    min_assurance_level = models.PositiveSmallIntegerField(
+        _("mức định danh tối thiểu khi nộp trực tuyến"),
+        default=0,
+        choices=[(0, _("Tài khoản của Cổng")), (1, _("VNeID mức 1")), (2, _("VNeID mức 2"))],
+    )
     applicants = models.CharField(_("đối tượng thực hiện"), max_length=300, blank=True)
     eligibility = models.TextField(_("yêu cầu, điều kiện"), blank=True)
     steps = models.TextField(_("trình tự thực hiện"), blank=True)

@@ -51,6 +51,7 @@ _CONTENT_FIELDS = (
     "legal_basis",
     "decision_number",
     "decision_date",
+    "min_assurance_level",
 )
 
 

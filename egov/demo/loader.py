@@ -19,6 +19,7 @@ from egov.catalog.models import Procedure, ProcedureStatus
 from egov.catalog.services import procedure_import, procedure_publish, procedure_suspend
 from egov.core.clock import Clock, system_clock
 from egov.core.text import fold
+from egov.identity.services import second_factor_preset
 from egov.org.models import Agency, Unit
 from egov.org.province import DEMO_AGENCY_KEYS
 from egov.org.services import org_sync_agencies, org_sync_units
@@ -66,6 +67,7 @@ def load_demo(*, clock: Clock = system_clock, data_path: Path = DATA) -> list[De
         if not admin.roles.exists():
             admin.roles.create(agency=province_pc, role=Role.PROVINCE_ADMIN)
         accounts = _accounts(admin, clock)
+        _second_factor(accounts)
     _catalog(admin, clock, data_path)
     _processes(admin, clock)
     _dossiers(admin, clock)
@@ -74,6 +76,12 @@ def load_demo(*, clock: Clock = system_clock, data_path: Path = DATA) -> list[De
     if settings.SIGNING_DEMO_CA:  # the demo CA that signs results (egov.records.pki); agencies' certificates on demand
         demo_ca_ensure(clock=clock)
     return accounts
+
+
+def _second_factor(accounts: list[DemoAccount]) -> None:
+    """Officials confirm each sign-in with a TOTP code; in the demo they share one known key."""
+    for user in User.objects.filter(username__in=[a.username for a in accounts], kind=User.Kind.OFFICIAL):
+        second_factor_preset(user=user, key_hex=settings.DEMO_TOTP_KEY)
 
 
 def _accounts(admin: User, clock: Clock) -> list[DemoAccount]:

@@ -62,10 +62,21 @@ class ApplyForm(forms.Form):
         agencies: Any,
         eform_fields: list[dict[str, Any]],
         already_attached: set[int] | None = None,
+        businesses: list[Any] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        if businesses:  # a member of a business account may apply in its name
+            self.fields["business"] = forms.ChoiceField(
+                label=_("Nộp hồ sơ với tư cách"),
+                required=False,
+                choices=[("", _("Cá nhân tôi"))]
+                + [
+                    (str(b.pk), _("Doanh nghiệp: %(name)s (MST %(tax)s)") % {"name": b.full_name, "tax": b.tax_code})
+                    for b in businesses
+                ],
+            )
         self.fields.update(eforms.build_form(eform_fields).base_fields)
         self.fields.update(component_fields(procedure, already_attached or set()))
         # Where, what the form asks, the documents; acting for someone else comes last.
@@ -74,6 +85,8 @@ class ApplyForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("on_behalf") and data.get("business"):
+            raise forms.ValidationError(_("Chọn nộp cho doanh nghiệp hoặc nộp thay một người, không cả hai."))
         if data.get("on_behalf") and not (data.get("principal_name") and data.get("principal_phone")):
             raise forms.ValidationError(_("Nộp thay thì cần họ tên và số điện thoại của người ủy quyền."))
         return data

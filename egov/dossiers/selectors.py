@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet
 
-from egov.accounts.selectors import user_agencies, user_is_province_admin
+from egov.accounts.selectors import user_agencies, user_businesses, user_is_province_admin
 from egov.catalog.models import Procedure
 from egov.core.errors import NotFound
 from egov.org.models import Agency, Level
@@ -19,10 +19,12 @@ _NOT_FOUND = "Không tìm thấy hồ sơ."
 
 
 def dossier_list_for_applicant(user: Any) -> QuerySet[Dossier]:
-    """A citizen's or business's own dossiers, newest first."""
+    """A citizen's or business's own dossiers, and its businesses' dossiers for a member."""
     if not getattr(user, "is_authenticated", False):
         return Dossier.objects.none()
-    return Dossier.objects.filter(applicant=user).select_related("procedure", "agency")
+    # Its own, and those of the business accounts it acts for.
+    accounts = [user.pk, *(b.pk for b in user_businesses(user))]
+    return Dossier.objects.filter(applicant_id__in=accounts).select_related("procedure", "agency")
 
 
 def dossier_list_for_official(user: Any) -> QuerySet[Dossier]:

@@ -21,7 +21,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from egov.accounts.models import Role
-from egov.accounts.selectors import user_has_role
+from egov.accounts.selectors import user_acts_for, user_businesses, user_has_role
 from egov.catalog import eforms
 from egov.catalog.models import Component, FormVersion, OnlineLevel, Procedure, ProcedureStatus
 from egov.core.audit import audit_record
@@ -29,6 +29,7 @@ from egov.core.calendar import due_after_pauses, working_time_between
 from egov.core.clock import Clock, ensure_aware, system_clock
 from egov.core.errors import DomainError, PermissionDenied
 from egov.core.selectors import working_calendar
+from egov.identity.selectors import user_assurance_level
 from egov.notifications.services import notification_enqueue
 from egov.org.models import Agency
 from egov.records import selectors as records_selectors
@@ -214,6 +215,16 @@ def _check_procedure(procedure: Procedure, channel: str) -> None:
         raise DomainError("dossiers.not_online", _("Thủ tục này không nộp trực tuyến được; vui lòng nộp trực tiếp."))
 
 
+def _check_assurance(actor: Any, procedure: Procedure) -> None:
+    """A procedure may require the applicant to have signed in through VNeID at a minimum level."""
+    if procedure.min_assurance_level and user_assurance_level(actor) < procedure.min_assurance_level:
+        raise PermissionDenied(
+            "dossiers.assurance_level",
+            _("Thủ tục này yêu cầu đăng nhập bằng tài khoản định danh điện tử VNeID mức %(level)s."),
+            level=procedure.min_assurance_level,
+        )
+
+
 def _check_components(procedure: Procedure, attachments: Sequence[Attachment]) -> None:
     given = {a.component.pk for a in attachments if a.component is not None}
     foreign = [a for a in attachments if a.component is not None and a.component.procedure_id != procedure.pk]
@@ -312,15 +323,21 @@ def dossier_submit_online(
     form_data: dict[str, Any] | None = None,
     form_version: FormVersion | None = None,
     proxy: Applicant | None = None,
+    business: Any = None,
     idempotency_key: str,
     clock: Clock = system_clock,
 ) -> Dossier:
     """A signed-in citizen or business submits online: status `new`, a code to track, documents kept.
 
-    Submitting twice with the same idempotency key (a double click) returns the first dossier.
+    `business`: a member applies on behalf of that business account, which becomes the applicant (the
+    member is recorded as its representative). Submitting twice with the same idempotency key (a
+    double click) returns the first dossier.
     """
     if not getattr(actor, "is_authenticated", False) or actor.kind == "official":
         raise PermissionDenied("dossiers.citizens_only", _("Chỉ công dân, doanh nghiệp nộp hồ sơ trực tuyến."))
+    if business is not None and business.pk != actor.pk and business not in user_businesses(actor):
+        raise PermissionDenied("dossiers.not_member", _("Bạn không được ủy quyền nộp hồ sơ cho doanh nghiệp này."))
+    _check_assurance(actor, procedure)
     key = f"{actor.pk}:{idempotency_key}"
     earlier = Dossier.objects.filter(idempotency_key=key).first()
     if earlier is not None:
@@ -336,8 +353,17 @@ def dossier_submit_online(
             email=actor.email,
             address=actor.address,
         )
-        if proxy is not None:
-            applicant = Applicant(**{**proxy.__dict__})
+        proxy_for: Applicant | None = proxy
+        if business is not None and business.pk != actor.pk:
+            proxy_for = Applicant(
+                name=business.full_name,
+                phone=business.phone or actor.phone,
+                personal_id=business.tax_code or "",
+                email=business.email,
+                address=business.address,
+            )
+        if proxy_for is not None:
+            applicant = Applicant(**{**proxy_for.__dict__})
             applicant.proxy_name, applicant.proxy_personal_id, applicant.proxy_phone = (
                 actor.full_name,
                 actor.personal_id or "",
@@ -351,7 +377,7 @@ def dossier_submit_online(
             applicant=applicant,
             form_data=form_data or {},
             clock=clock,
-            applicant_user=actor,
+            applicant_user=business or actor,
             idempotency_key=key,
             form_version=form_version,
         )
@@ -603,7 +629,7 @@ def dossier_supplement_submit(
 
     def work(stored: _Stored) -> Dossier:
         locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-        if locked.applicant_id is None or locked.applicant_id != getattr(actor, "pk", None):
+        if not user_acts_for(actor, locked.applicant_id):
             raise PermissionDenied("dossiers.not_yours", _("Đây không phải hồ sơ của bạn."))
         if locked.status != Status.SUPPLEMENT:
             raise DomainError("dossiers.not_waiting", _("Hồ sơ không ở trạng thái chờ bổ sung."))
@@ -713,7 +739,13 @@ def _check_form(draft: Draft) -> None:
 
 
 def draft_submit(
-    *, actor: Any, draft: Draft, idempotency_key: str, proxy: Applicant | None = None, clock: Clock = system_clock
+    *,
+    actor: Any,
+    draft: Draft,
+    idempotency_key: str,
+    proxy: Applicant | None = None,
+    business: Any = None,
+    clock: Clock = system_clock,
 ) -> Dossier:
     """Submit a draft as an online dossier; its files move to the dossier. Idempotent like a direct submission."""
     earlier = Dossier.objects.filter(idempotency_key=f"{getattr(actor, 'pk', '')}:{idempotency_key}").first()
@@ -732,6 +764,7 @@ def draft_submit(
             form_data=locked.form_data,
             form_version=locked.form_version,
             proxy=proxy,
+            business=business,
             idempotency_key=idempotency_key,
             clock=clock,
             attachments=[Attachment(component=f.component, name=f.name, draft_file=f) for f in files],
@@ -871,7 +904,7 @@ def _end(*, actor: Any, dossier: Dossier, to: str, reason: str, event: str, subj
 def dossier_withdraw(*, actor: Any, dossier: Dossier, reason: str, clock: Clock = system_clock) -> Dossier:
     """The applicant withdraws the dossier before a decision (before `resolved`)."""
     dossier = _locked(dossier)
-    if dossier.applicant_id is None or dossier.applicant_id != getattr(actor, "pk", None):
+    if not user_acts_for(actor, dossier.applicant_id):
         raise PermissionDenied("dossiers.not_yours", _("Đây không phải hồ sơ của bạn."))
     if dossier.status not in OPEN_STATUSES:
         raise DomainError("dossiers.too_late", _("Hồ sơ đã có kết quả hoặc đã kết thúc; không rút được nữa."))
@@ -1007,7 +1040,7 @@ def dossier_return_result(
 def dossier_rate(*, actor: Any, dossier: Dossier, score: int, comment: str = "", clock: Clock = system_clock) -> Rating:
     """The applicant rates the service, 1 (very unsatisfied) to 5 (very satisfied), once, after the result."""
     dossier = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
-    if dossier.applicant_id is None or dossier.applicant_id != getattr(actor, "pk", None):
+    if not user_acts_for(actor, dossier.applicant_id):
         raise PermissionDenied("dossiers.not_yours", _("Đây không phải hồ sơ của bạn."))
     if dossier.status != Status.RETURNED:
         raise DomainError("dossiers.not_returned", _("Chỉ đánh giá được sau khi nhận kết quả."))

@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from egov.accounts.selectors import user_acts_for, user_businesses
 from egov.catalog import eforms
 from egov.catalog import selectors as catalog_selectors
 from egov.core.errors import DomainError, NotFound
 from egov.core.web import run_action
+from egov.identity.selectors import user_assurance_level
 from egov.records import selectors as records_selectors
 
 from . import selectors, services
@@ -71,6 +73,13 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     if request.user.kind == "official":  # type: ignore[union-attr]
         messages.error(request, _("Cán bộ nhập hồ sơ cho công dân tại trang Một cửa."))
         return redirect("catalog:procedure_detail", code=code)
+    if procedure.min_assurance_level > user_assurance_level(request.user):
+        messages.info(
+            request,
+            _("Thủ tục này yêu cầu đăng nhập bằng tài khoản định danh điện tử VNeID mức %(level)s.")
+            % {"level": procedure.min_assurance_level},
+        )
+        return redirect(f"{reverse('identity_account:vneid')}?next={request.path}")
     agencies = selectors.receiving_agencies(procedure)
     version = catalog_selectors.procedure_current_form(procedure)
     eform_fields = version.fields if version else []
@@ -87,11 +96,13 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         if draft.agency_id:
             initial["agency"] = draft.agency
         attached = {f.component_id for f in draft.files.all() if f.component_id}
+    businesses = [b for b in user_businesses(request.user) if b.pk != request.user.pk]
     form = ApplyForm(
         request.POST or None,
         request.FILES or None,
         procedure=procedure,
         agencies=agencies,
+        businesses=businesses,
         eform_fields=eform_fields,
         already_attached=attached,
         initial=initial,
@@ -111,6 +122,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             proxy = Applicant(
                 name=data["principal_name"], phone=data["principal_phone"], personal_id=data["principal_personal_id"]
             )
+        business = next((b for b in businesses if str(b.pk) == data.get("business")), None)
         values = eforms.form_values(eform_fields, data)
         try:
             if draft is not None:
@@ -125,7 +137,11 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                 for component, upload in _uploads(form, procedure):
                     services.draft_file_add(actor=request.user, draft=draft, component=component, upload=upload)
                 dossier = services.draft_submit(
-                    actor=request.user, draft=draft, proxy=proxy, idempotency_key=data["idempotency_key"]
+                    actor=request.user,
+                    draft=draft,
+                    proxy=proxy,
+                    business=business,
+                    idempotency_key=data["idempotency_key"],
                 )
             else:
                 dossier = services.dossier_submit_online(
@@ -136,6 +152,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                     form_data=values,
                     form_version=version,
                     proxy=proxy,
+                    business=business,
                     idempotency_key=data["idempotency_key"],
                 )
             messages.success(
@@ -172,6 +189,7 @@ def _visible(request: HttpRequest, code: str) -> Any:
 @login_required
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _visible(request, code)
+    mine = user_acts_for(request.user, dossier.applicant_id)  # the applicant, or a member of the applicant business
     form = SupplementSubmitForm(request.POST or None, request.FILES or None)
     error = ""
     if request.method == "POST" and form.is_valid():
@@ -196,12 +214,12 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "slips": dossier.slips.all(),
             "supplement_form": form,
             "error": error,
-            "can_supplement": dossier.status == Status.SUPPLEMENT and dossier.applicant_id == request.user.pk,
-            "can_withdraw": dossier.status in services.OPEN_STATUSES and dossier.applicant_id == request.user.pk,
+            "can_supplement": dossier.status == Status.SUPPLEMENT and mine,
+            "can_withdraw": dossier.status in services.OPEN_STATUSES and mine,
             "score_labels": SCORE_LABELS,
             "result": records_selectors.result_signed_for_dossier(dossier),
             "can_rate": dossier.status == Status.RETURNED
-            and dossier.applicant_id == request.user.pk
+            and mine
             and not Rating.objects.filter(dossier=dossier).exists(),
         },
     )

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from egov.accounts.models import Role
-from egov.accounts.selectors import user_has_role
+from egov.accounts.selectors import user_acts_for, user_has_role
 from egov.catalog.models import Fee
 from egov.core.audit import audit_record
 from egov.core.clock import VN_TZ, Clock, ensure_aware, system_clock
@@ -231,7 +231,7 @@ def payment_start_online(
 ) -> tuple[Payment, str]:
     """The applicant pays online: a new order at the platform (one per try), and the URL to send them to."""
     dossier = _lock(dossier)
-    if dossier.applicant_id is None or dossier.applicant_id != getattr(actor, "pk", None):
+    if not user_acts_for(actor, dossier.applicant_id):  # the applicant, or a member of the applicant business
         raise PermissionDenied("dossiers.not_yours", _("Đây không phải hồ sơ của bạn."))
     request = _waiting(dossier)
     gw = gateway or get_gateway()

@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from egov.accounts.models import Role
-from egov.accounts.selectors import user_agencies, user_has_role
+from egov.accounts.selectors import user_acts_for, user_agencies, user_has_role
 from egov.core.errors import DomainError, NotFound
 from egov.core.web import allowed_only, run_action
 from egov.dossiers import selectors as dossier_selectors
@@ -137,7 +137,7 @@ def payment_return(request: HttpRequest) -> HttpResponse:
         {
             "answer": outcome.answer.value,
             "payment": payment,
-            "dossier": dossier if dossier and dossier.applicant_id == request.user.pk else None,
+            "dossier": dossier if dossier and user_acts_for(request.user, dossier.applicant_id) else None,
             "paid": payment is not None and payment.status == Payment.Status.PAID,
         },
         status=400 if outcome.answer == Answer.BAD_SIGNATURE else 200,

@@ -38,3 +38,7 @@ class Command(BaseCommand):
         width = max(len(a.username) for a in accounts)
         for a in accounts:
             self.stdout.write(f"  {a.username.ljust(width)}  {a.role:<28} {a.where}")
+        self.stdout.write(
+            "Cán bộ xác thực hai bước / officials' second factor: khóa TOTP demo JBSWY3DPEHPK3PXP "
+            "(thêm vào ứng dụng xác thực), hoặc / or: make otp ACCOUNT=motcua.tinh"
+        )
