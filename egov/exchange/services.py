@@ -16,6 +16,7 @@ from egov.accounts.selectors import user_is_province_admin
 from egov.core.audit import audit_record
 from egov.core.clock import Clock, system_clock
 from egov.core.errors import DomainError, PermissionDenied
+from egov.core.outbox import backoff, requeue_overdue
 from egov.core.pii import mask_pii
 
 from .backends import get_central_backend
@@ -34,7 +35,7 @@ AGREED, COMMENTS = "agreed", "comments"
 
 def retry_delay(attempts: int) -> timedelta:
     """The wait after the `attempts`-th failed try: 1, 2, 4, 8... minutes, at most an hour."""
-    return min(timedelta(seconds=RETRY_DELAY * 2 ** max(attempts - 1, 0)), MAX_RETRY_DELAY)
+    return backoff(attempts, first_seconds=RETRY_DELAY, cap=MAX_RETRY_DELAY)
 
 
 def _object_fields(obj: models.Model | None) -> dict[str, str]:
@@ -136,13 +137,7 @@ def exchange_deliver(*, message_id: int, clock: Clock = system_clock) -> Exchang
 def exchange_requeue_due(*, clock: Clock = system_clock) -> list[int]:
     """Ids of pending messages overdue by more than SWEEP_GRACE, marked due now so they are not taken twice."""
     now = clock.now()
-    with transaction.atomic():
-        ids = list(
-            message_list_due(before=now - SWEEP_GRACE)
-            .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)[:SWEEP_BATCH]
-        )
-        ExchangeMessage.objects.filter(pk__in=ids).update(next_attempt_at=now)
+    ids = requeue_overdue(message_list_due(before=now - SWEEP_GRACE), now=now, batch=SWEEP_BATCH)
     if ids:
         logger.warning("re-queued %s overdue exchange messages", len(ids))
     return ids

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from egov.core.clock import Clock, system_clock
 from egov.core.errors import DomainError
+from egov.core.outbox import backoff, requeue_overdue
 from egov.core.pii import mask_pii
 
 from .models import KEY_MAX_LENGTH, SUBJECT_MAX_LENGTH, Message, mask_recipient
@@ -43,7 +44,7 @@ def max_attempts() -> int:
 def retry_delay(attempts: int) -> timedelta:
     """The wait after the `attempts`-th failed try: 1, 2, 4, 8... minutes by default, at most an hour."""
     base = float(getattr(settings, "NOTIFICATION_RETRY_DELAY", DEFAULT_RETRY_DELAY))
-    return min(timedelta(seconds=base * 2 ** max(attempts - 1, 0)), MAX_RETRY_DELAY)
+    return backoff(attempts, first_seconds=base, cap=MAX_RETRY_DELAY)
 
 
 def _clean_recipient(channel: str, recipient: str) -> str:
@@ -216,14 +217,7 @@ def message_send(*, message_id: int, clock: Clock = system_clock) -> Message | N
 def message_requeue_due(*, clock: Clock = system_clock) -> list[int]:
     """Ids of pending messages overdue by more than SWEEP_GRACE, marked due now so they are not taken twice."""
     now = clock.now()
-    with transaction.atomic():
-        # skip_locked: a message being sent right now is not overdue, it is in progress.
-        ids = list(
-            message_list_due(before=now - SWEEP_GRACE)
-            .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)[:SWEEP_BATCH]
-        )
-        Message.objects.filter(pk__in=ids).update(next_attempt_at=now)
+    ids = requeue_overdue(message_list_due(before=now - SWEEP_GRACE), now=now, batch=SWEEP_BATCH)
     if ids:
         logger.warning("re-queued %s overdue notifications", len(ids))
     return ids

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 
 from egov.core.clock import VN_TZ, Clock, ensure_aware, system_clock
+from egov.core.outbox import backoff
 
 from .models import FakeGatewayTransaction
 
@@ -135,7 +136,7 @@ FAKE_IPN_FIRST_DELAY = 30
 
 
 def fake_ipn_delay(attempts: int) -> float:
-    return float(min(FAKE_IPN_FIRST_DELAY * 2 ** max(attempts - 1, 0), 3600))
+    return backoff(attempts, first_seconds=FAKE_IPN_FIRST_DELAY).total_seconds()
 
 
 class FakeGateway:
