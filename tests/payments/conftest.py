@@ -8,15 +8,15 @@ from typing import Any
 import pytest
 
 from egov.accounts.models import Role
-from egov.catalog.models import Component, Fee, Procedure
-from egov.catalog.services import process_template_save
+from egov.catalog.models import Fee, Procedure
 from egov.dossiers import services
 from egov.dossiers.models import Dossier
 from egov.dossiers.services import Attachment
 from egov.org.models import Agency
 from egov.payments.services import LineInput, payment_request
 from tests.dossiers.conftest import _media, pdf  # noqa: F401  (files under a temporary MEDIA_ROOT)
-from tests.factories import ProcedureFactory, UserFactory, official
+from tests.factories import UserFactory, official
+from tests.processes import land_procedure
 
 
 @dataclass
@@ -34,18 +34,7 @@ def setting(lam_dong, clock) -> Setting:
     land = lam_dong["so-nong-nghiep-moi-truong"]
     communes = lam_dong["ubnd-tinh"].children.filter(level="commune").order_by("eid_code")
     commune, other_commune = communes[0], communes[1]
-    procedure = ProcedureFactory(
-        code="1.012753",
-        owner=land,
-        published=True,
-        at_province=False,
-        at_commune=True,
-        duration_value=10,
-        online_level="partial",
-    )
-    procedure.components.all().delete()
-    procedure.fees.all().delete()
-    Component.objects.create(procedure=procedure, name="Đơn đăng ký", originals=1)
+    procedure = land_procedure(lam_dong, clock)
     fixed = Fee.objects.create(
         procedure=procedure, kind=Fee.Kind.CHARGE, name="Lệ phí cấp Giấy chứng nhận", amount=100000, position=1
     )
@@ -56,17 +45,6 @@ def setting(lam_dong, clock) -> Setting:
         amount=None,
         position=2,
         note="Theo diện tích",
-    )
-    process_template_save(
-        actor=official(land, Role.AGENCY_ADMIN, username="quantri.snnmt"),
-        procedure=procedure,
-        clock=clock,
-        steps=[
-            {"name": "Tiếp nhận", "where": "receiving", "actor": "receiver", "share_percent": 10},
-            {"name": "Thẩm tra", "where": "agency", "agency": land, "actor": "specialist", "share_percent": 50},
-            {"name": "Phê duyệt", "where": "agency", "agency": land, "actor": "leader", "share_percent": 20},
-            {"name": "Trả kết quả", "where": "receiving", "actor": "receiver", "share_percent": 20},
-        ],
     )
     people = {
         "desk": official(commune, Role.RECEIVER, username="motcua.xa", full_name="Nguyễn Thị Mai"),

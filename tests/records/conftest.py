@@ -1,12 +1,11 @@
 import pytest
 
 from egov.accounts.models import Role
-from egov.catalog.models import Component
-from egov.catalog.services import process_template_save
 from egov.dossiers import services
 from egov.dossiers.services import Attachment
 from tests.dossiers.conftest import _media, pdf  # noqa: F401  (shared fixtures)
-from tests.factories import ProcedureFactory, UserFactory, official
+from tests.factories import UserFactory, official
+from tests.processes import land_procedure
 
 
 @pytest.fixture
@@ -14,29 +13,7 @@ def setting(lam_dong, clock):
     """A land dossier received at a commune: examined and approved at the department, returned by the commune."""
     land = lam_dong["so-nong-nghiep-moi-truong"]
     commune = lam_dong["ubnd-tinh"].children.filter(level="commune").order_by("eid_code").first()
-    procedure = ProcedureFactory(
-        code="1.012753",
-        name="Đăng ký biến động đất đai",
-        owner=land,
-        published=True,
-        at_province=False,
-        at_commune=True,
-        duration_value=10,
-        online_level="partial",
-    )
-    procedure.components.all().delete()
-    Component.objects.create(procedure=procedure, name="Đơn đăng ký", originals=1)
-    process_template_save(
-        actor=official(land, Role.AGENCY_ADMIN),
-        procedure=procedure,
-        clock=clock,
-        steps=[
-            {"name": "Tiếp nhận", "where": "receiving", "actor": "receiver", "share_percent": 10},
-            {"name": "Thẩm tra", "where": "agency", "agency": land, "actor": "specialist", "share_percent": 50},
-            {"name": "Phê duyệt", "where": "agency", "agency": land, "actor": "leader", "share_percent": 20},
-            {"name": "Trả kết quả", "where": "receiving", "actor": "receiver", "share_percent": 20},
-        ],
-    )
+    procedure = land_procedure(lam_dong, clock, name="Đăng ký biến động đất đai")
     people = {
         "desk": official(commune, Role.RECEIVER, username="motcua.xa"),
         "commune_leader": official(commune, Role.LEADER, username="lanhdao.xa", full_name="Hoàng Văn Xã"),

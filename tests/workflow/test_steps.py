@@ -5,8 +5,6 @@ from datetime import datetime, timedelta
 import pytest
 
 from egov.accounts.models import Role
-from egov.catalog.models import Component
-from egov.catalog.services import process_template_save
 from egov.core.clock import VN_TZ
 from egov.core.errors import DomainError, PermissionDenied
 from egov.dossiers import services
@@ -16,7 +14,8 @@ from egov.workflow.models import StepRun
 from egov.workflow.selectors import control_slip, step_queue
 from egov.workflow.services import step_assign
 from tests.dossiers.conftest import pdf
-from tests.factories import ProcedureFactory, UserFactory, official
+from tests.factories import UserFactory, official
+from tests.processes import land_procedure
 from tests.records.helpers import result_draft
 
 pytestmark = pytest.mark.django_db
@@ -26,28 +25,7 @@ pytestmark = pytest.mark.django_db
 def setting(lam_dong, clock):
     land = lam_dong["so-nong-nghiep-moi-truong"]
     commune = lam_dong["ubnd-tinh"].children.filter(level="commune").order_by("eid_code").first()
-    procedure = ProcedureFactory(
-        code="1.012753",
-        owner=land,
-        published=True,
-        at_province=False,
-        at_commune=True,
-        duration_value=10,
-        online_level="partial",
-    )
-    procedure.components.all().delete()
-    Component.objects.create(procedure=procedure, name="Đơn đăng ký", originals=1)
-    process_template_save(
-        actor=official(land, Role.AGENCY_ADMIN),
-        procedure=procedure,
-        clock=clock,
-        steps=[
-            {"name": "Tiếp nhận", "where": "receiving", "actor": "receiver", "share_percent": 10},
-            {"name": "Thẩm tra", "where": "agency", "agency": land, "actor": "specialist", "share_percent": 50},
-            {"name": "Phê duyệt", "where": "agency", "agency": land, "actor": "leader", "share_percent": 20},
-            {"name": "Trả kết quả", "where": "receiving", "actor": "receiver", "share_percent": 20},
-        ],
-    )
+    procedure = land_procedure(lam_dong, clock)
     people = {
         "desk": official(commune, Role.RECEIVER, username="motcua.xa"),
         "leader": official(land, Role.LEADER, username="lanhdao.snnmt"),
