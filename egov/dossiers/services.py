@@ -828,6 +828,17 @@ def dossier_step_complete(*, actor: Any, dossier: Dossier, note: str = "", clock
         _sign_result_when_due(actor, locked, run, last=following is None, stored=stored, clock=clock)
         if following is None:
             dossier_transition(actor=actor, dossier=locked, to=Status.RESOLVED, note=note, clock=clock)
+            dossier_notify(
+                locked,
+                "resolved",
+                _("Hồ sơ %(code)s đã có kết quả") % {"code": locked.code},
+                _(
+                    "Hồ sơ %(code)s đã có kết quả giải quyết; bộ phận Một cửa sẽ trả kết quả "
+                    "theo hình thức ông/bà đã chọn."
+                )
+                % {"code": locked.code},
+                clock,
+            )
         return locked
 
     return _with_file_cleanup(work)

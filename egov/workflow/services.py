@@ -22,6 +22,7 @@ from egov.core.calendar import (
     WorkingCalendar,
     add_working_time,
     due_after_pauses,
+    due_at,
     grade_finished,
     grade_open,
     working_time_between,
@@ -44,8 +45,14 @@ def _agency_of(step: ProcessStep, dossier: Any) -> Agency | None:
 
 
 def step_budget(step: ProcessStep, dossier: Any, cal: WorkingCalendar) -> timedelta:
-    """The step's share of the dossier's legal office time (between the clock start and the due moment)."""
-    total = working_time_between(dossier.clock_start_at, dossier.due_at, cal)
+    """The step's share of the dossier's legal office time: from the clock start to the legal due moment,
+    plus what an extension granted. Not the paused time: a supplement or a payment pause moves the dossier's
+    due moment later, but that waiting was the applicant's, so it must not swell the later steps' shares."""
+    legal = due_at(dossier.received_at, dossier.duration_value, dossier.duration_unit, cal)
+    total = working_time_between(dossier.clock_start_at, legal, cal)
+    extension = getattr(dossier, "extension", None)  # the one extension (dossiers.Extension), if any
+    if extension is not None:
+        total += working_time_between(extension.original_due_at, extension.new_due_at, cal)
     return total * step.share_percent / 100
 
 
