@@ -29,6 +29,10 @@ PAGES = [
     "/tra-cuu/",
     "/tra-cuu/?ma=000.00.02.H39-261123-0001&so=1234",
     "/danh-gia/",
+    "/ket-qua/xac-minh/",
+    "/thanh-toan/bien-lai/kiem-tra/",
+    "/gia-lap-vneid/authorize?client_id=egov-lam-dong-demo&redirect_uri=http%3A%2F%2F127.0.0.1%3A8000%2Ftai-khoan%2Fvneid%2Fxong%2F"
+    "&response_type=code&code_challenge=abc&code_challenge_method=S256&state=s",
 ]
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
