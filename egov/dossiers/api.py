@@ -13,12 +13,14 @@ from ninja.security import django_auth
 
 from egov.catalog.models import Procedure, ProcedureStatus
 from egov.core.errors import DomainError, NotFound
+from egov.identity.api_auth import OAuthBearer
 from egov.org.models import Agency
 
 from . import selectors, services
 from .models import Dossier, Draft
 
-router = Router(tags=["Hồ sơ / Applications"], auth=django_auth)
+# A signed-in browser (session), or an app with an access token carrying the scope "dossiers".
+router = Router(tags=["Hồ sơ / Applications"], auth=[OAuthBearer(["dossiers"]), django_auth])
 
 
 class DraftIn(Schema):

@@ -10,6 +10,7 @@ SCOPES = {
     "phone": "Số điện thoại",
     "national_id": "Số định danh cá nhân / mã số thuế",
     "official": "Cơ quan công tác và vai trò (cán bộ, công chức)",
+    "dossiers": "Nộp hồ sơ và theo dõi hồ sơ của bạn (API /api/v1)",
 }
 
 

@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from egov.identity.services import IssuedClient, client_register
+from tests.dossiers.conftest import _media, applicant, centre, procedure  # noqa: F401  (shared fixtures)
 from tests.factories import PASSWORD, UserFactory
 
 REDIRECT = "https://hethong.lamdong.example/callback"
