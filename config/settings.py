@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "egov.workflow",
     "egov.dossiers",
     "egov.payments",
+    "egov.reports",
     "egov.demo",
 ]
 
@@ -240,6 +241,14 @@ PROVINCE_MERGER_DATE = env.str("PROVINCE_MERGER_DATE", default="2025-07-01")
 OFFICE_HOURS = [(time(7, 0), time(11, 30)), (time(13, 30), time(17, 0))]
 RECEPTION_CUTOFF = time.fromisoformat(env.str("RECEPTION_CUTOFF", default="15:00"))
 DUE_SOON_HOURS = env.int("DUE_SOON_HOURS", default=8)
+
+# Reports (docs/reports.md). Roles that read every agency's figures; where counts come from ("raw":
+# the dossiers themselves); the QĐ 766 weight table in force and per-component point overrides (the
+# split the decision leaves unclear: to be confirmed; configurable).
+REPORTS_PROVINCE_ROLES = env.list("REPORTS_PROVINCE_ROLES", default=["province_admin"])
+REPORTS_SOURCE = env.str("REPORTS_SOURCE", default="raw")
+REPORTS_766_VERSION = env.str("REPORTS_766_VERSION", default="2023.1")
+REPORTS_766_POINTS: dict[str, float] = {}
 # An extension (with the apology letter) must be granted at least this much office time before the due
 # moment (provincial practice: one working day; to be confirmed; configurable).
 EXTENSION_MIN_NOTICE_HOURS = env.int("EXTENSION_MIN_NOTICE_HOURS", default=8)

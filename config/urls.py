@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("thanh-toan/", include("egov.payments.urls")),
     path("ket-qua/", include("egov.records.urls")),
     path("lien-thong/", include("egov.exchange.urls")),
+    path("", include("egov.reports.urls")),
     path("tai-khoan/", include("egov.accounts.urls")),
     path("tai-khoan/", include("egov.identity.account_urls")),
     path("", include("egov.identity.urls")),

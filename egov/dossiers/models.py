@@ -83,6 +83,12 @@ class Dossier(models.Model):
     paused_at = models.DateTimeField(_("tạm dừng tính thời hạn từ"), null=True, blank=True)
     supplement_requests = models.PositiveSmallIntegerField(default=0)
     returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
+    # Kept by `services.dossier_transition` for the reports (docs/reports.md): the due moment the
+    # statistics grade against (pauses count, an extension does not), when the dossier left the open
+    # states (resolved, withdrawn, stopped, refused), and its grade when resolved.
+    statutory_due_at = models.DateTimeField(_("hạn tính thống kê"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+    timeliness = models.CharField(_("tiến độ giải quyết"), max_length=8, blank=True)
     return_channel = models.CharField(_("trả kết quả qua"), max_length=8, choices=Channel.choices, blank=True)
     return_waybill = models.CharField(_("vận đơn trả kết quả"), max_length=40, blank=True)
     idempotency_key = models.CharField(max_length=80, unique=True, null=True, blank=True)
@@ -95,6 +101,8 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["agency", "status", "created_at"], name="dossier_queue_idx"),
             models.Index(fields=["applicant", "created_at"], name="dossier_applicant_idx"),
+            models.Index(fields=["agency", "received_at"], name="dossier_report_received_idx"),
+            models.Index(fields=["agency", "finished_at"], name="dossier_report_finished_idx"),
         ]
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")

@@ -25,7 +25,7 @@ from egov.accounts.selectors import user_acts_for, user_businesses, user_has_rol
 from egov.catalog import eforms
 from egov.catalog.models import Component, FormVersion, OnlineLevel, Procedure, ProcedureStatus
 from egov.core.audit import audit_record
-from egov.core.calendar import due_after_pauses, working_time_between
+from egov.core.calendar import add_working_time, due_after_pauses, grade_finished, working_time_between
 from egov.core.clock import Clock, ensure_aware, system_clock
 from egov.core.errors import DomainError, PermissionDenied
 from egov.core.selectors import working_calendar
@@ -138,7 +138,8 @@ def dossier_transition(
         if came_from is not None and came_from.status_from != to:
             raise DomainError("dossiers.bad_transition", _("Hồ sơ bổ sung phải quay lại bước trước đó."))
     dossier.status = to
-    dossier.save(update_fields=["status", "updated_at", *also_save])
+    report_fields = _report_fields(dossier, to, clock)
+    dossier.save(update_fields=["status", "updated_at", *also_save, *report_fields])
     label = actor.get_full_name() if hasattr(actor, "get_full_name") and actor.get_full_name() else str(actor)
     TimelineEvent.objects.create(
         dossier=dossier,
@@ -157,6 +158,33 @@ def dossier_transition(
         clock=clock,
     )
     return dossier
+
+
+_FINISHED = (Status.RESOLVED, Status.WITHDRAWN, Status.STOPPED, Status.REFUSED)
+
+
+def _report_fields(dossier: Dossier, to: str, clock: Clock) -> list[str]:
+    """Keep the reports' denormalised fields (docs/reports.md): the statutory due moment (the due moment
+    in force with the pauses but without an extension), the finish moment and, when resolved, the grade."""
+    changed: list[str] = []
+    if dossier.due_at is not None and dossier.due_at != dossier.statutory_due_at:
+        statutory = dossier.due_at
+        extension = Extension.objects.filter(dossier=dossier).first() if dossier.statutory_due_at else None
+        if extension is not None:
+            # Pauses after the extension moved `due_at` past `new_due_at`; they move the original date alike.
+            cal = working_calendar()
+            later = working_time_between(extension.new_due_at, dossier.due_at, cal)
+            statutory = add_working_time(extension.original_due_at, later, cal)
+        if statutory != dossier.statutory_due_at:
+            dossier.statutory_due_at = statutory
+            changed.append("statutory_due_at")
+    if to in _FINISHED:
+        dossier.finished_at = clock.now()
+        changed.append("finished_at")
+        if to == Status.RESOLVED and dossier.statutory_due_at is not None:
+            dossier.timeliness = grade_finished(dossier.finished_at, dossier.statutory_due_at).value
+            changed.append("timeliness")
+    return changed
 
 
 # --- telling the applicant --------------------------------------------------------------------------

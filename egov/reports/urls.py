@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("bao-cao/", views.report, name="report"),
+    path("bao-cao/ho-so/", views.drilldown, name="drilldown"),
+    path("bao-cao/chi-so-766/", views.index766_page, name="index766"),
+    path("cong-khai/", views.public, name="public"),
+]
