@@ -54,7 +54,9 @@ def test_discovery_names_the_site_as_issuer_and_offers_code_flow_with_pkce(live_
     assert config["issuer"] == live_server.url
     assert config["jwks_uri"] == f"{live_server.url}/.well-known/jwks.json"
     assert "code" in config["response_types_supported"]
-    assert "S256" in config["code_challenge_methods_supported"]
+    assert config["code_challenge_methods_supported"] == ["S256"]  # RFC 9700: no "plain"
+    assert "token" not in config["response_types_supported"]  # no implicit flow
+    assert config["authorization_response_iss_parameter_supported"] is True
     assert "RS256" in config["id_token_signing_alg_values_supported"]
     for claim in ("national_id", "phone_number", "roles", "agency_codes"):
         assert claim in config["claims_supported"]
