@@ -59,7 +59,8 @@ def test_load_demo_builds_a_working_catalogue(clock):
     assert set(history.values_list("channel", flat=True)) == {"online", "desk", "postal"}
     assert len(set(history.values_list("agency_id", flat=True))) == 3
     assert history.filter(rating__isnull=False).exists()
-    assert history.filter(payment_requests__payments__method="online", payment_requests__payments__status="paid").exists()
+    paid = {"payment_requests__payments__method": "online", "payment_requests__payments__status": "paid"}
+    assert history.filter(**paid).exists()
     assert Procedure.objects.get(code="1.012753").payment_pauses_clock
     assert Dossier.objects.get(status="received").slips.get().kind == "receipt"
 
