@@ -35,6 +35,7 @@ class Kpi:
     ratio: Ratio | None = None
     note: str = ""
     alert: bool = False
+    year: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,11 @@ def _weeks_so_far(current: Period, today: date) -> list[Period]:
     return weeks
 
 
+def short_name(agency: Agency) -> str:
+    """For chart labels: "Ủy ban nhân dân Phường 2 Bảo Lộc" → "UBND Phường 2 Bảo Lộc"."""
+    return agency.name.replace("Ủy ban nhân dân", "UBND")
+
+
 def _pct(r: Ratio) -> float | None:
     pct = r.percent
     return None if pct is None else float(pct)
@@ -73,14 +79,20 @@ def _total(scope: selectors.Scope, period: Period, now: datetime) -> dict[str, i
     return selectors.province_counts(selectors.indicator_counts(period=period, scope=scope, now=now))
 
 
-def kpis(counts: Mapping[str, int]) -> list[Kpi]:
-    rates = ratios(counts)
+def kpis(counts: Mapping[str, int], year_counts: Mapping[str, int], year_label: str) -> list[Kpi]:
+    """The tiles for this month, each with the same figure from 1 January to now underneath."""
+    rates, yearly = ratios(counts), ratios(year_counts)
+
+    def ytd(key: str) -> str:
+        value = str(yearly[key]) if key in yearly else group_digits(int(year_counts[key]))
+        return str(_("Năm %(year)s: %(value)s")) % {"year": year_label, "value": value}
+
     average: Decimal | None = average_score(counts)
     overdue = int(counts["open_end_overdue"])
     return [
-        Kpi("received", _("Tiếp nhận trong tháng"), group_digits(counts["received_new"])),
-        Kpi("resolved", _("Đã giải quyết trong tháng"), group_digits(counts["resolved"])),
-        Kpi("on_time", _("Đúng hạn (trước hạn và đúng hạn)"), "", rates["on_time_rate"]),
+        Kpi("received", _("Tiếp nhận trong tháng"), group_digits(counts["received_new"]), year=ytd("received_new")),
+        Kpi("resolved", _("Đã giải quyết trong tháng"), group_digits(counts["resolved"]), year=ytd("resolved")),
+        Kpi("on_time", _("Đúng hạn (trước hạn và đúng hạn)"), "", rates["on_time_rate"], year=ytd("on_time_rate")),
         Kpi(
             "overdue_open",
             _("Đang giải quyết quá hạn (hiện tại)"),
@@ -88,14 +100,15 @@ def kpis(counts: Mapping[str, int]) -> list[Kpi]:
             note=str(_("trên %(n)s hồ sơ đang giải quyết")) % {"n": group_digits(counts["open_end"])},
             alert=overdue > 0,
         ),
-        Kpi("online", _("Tiếp nhận trực tuyến"), "", rates["online_rate"]),
-        Kpi("paid_online", _("Thanh toán trực tuyến"), "", rates["paid_online_rate"]),
+        Kpi("online", _("Tiếp nhận trực tuyến"), "", rates["online_rate"], year=ytd("online_rate")),
+        Kpi("paid_online", _("Thanh toán trực tuyến"), "", rates["paid_online_rate"], year=ytd("paid_online_rate")),
         Kpi(
             "satisfaction",
             _("Hài lòng (mức 4–5)"),
             "",
             rates["satisfaction_rate"],
             note=(str(_("điểm trung bình %(avg)s/5")) % {"avg": str(average).replace(".", ",")}) if average else "",
+            year=ytd("satisfaction_rate"),
         ),
     ]
 
@@ -119,6 +132,7 @@ def dashboard(*, scope: selectors.Scope, agencies: list[Agency], now: datetime) 
     ]
     ranked.sort(key=lambda r: (-r.on_time.fraction, -r.on_time.denominator, r.agency.name_folded))
 
+    top = ranked[:RANKING_LIMIT_CHART]
     trend_rows: list[dict[str, Any]] = [
         {
             "period": p,
@@ -145,9 +159,9 @@ def dashboard(*, scope: selectors.Scope, agencies: list[Agency], now: datetime) 
             "resolved": [r["resolved"] for r in week_rows],
         },
         "ranking": {
-            "labels": [r.agency.name for r in ranked[:RANKING_LIMIT_CHART]],
-            "on_time": [_pct(r.on_time) for r in ranked[:RANKING_LIMIT_CHART]],
-            "terms": [f"{r.on_time.numerator}/{r.on_time.denominator}" for r in ranked[:RANKING_LIMIT_CHART]],
+            "labels": [f"{short_name(r.agency)} ({r.on_time.numerator}/{r.on_time.denominator})" for r in top],
+            "on_time": [_pct(r.on_time) for r in top],
+            "terms": [f"{r.on_time.numerator}/{r.on_time.denominator}" for r in top],
         },
         "text": {
             "received": str(_("Tiếp nhận")),
@@ -158,7 +172,7 @@ def dashboard(*, scope: selectors.Scope, agencies: list[Agency], now: datetime) 
     return {
         "current": current,
         "window": window,
-        "kpis": kpis(by_month[-1]),
+        "kpis": kpis(by_month[-1], _total(scope, custom(date(today.year, 1, 1), today), now), str(today.year)),
         "trend": trend_rows,
         "weeks": week_rows,
         "ranking": ranked,

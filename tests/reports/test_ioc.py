@@ -28,7 +28,12 @@ def frozen_view(monkeypatch):
 
 def _kpis(html: str) -> dict[str, str]:
     found = re.findall(r'data-kpi="(\w+)">\s*<span class="ioc-kpi-label">[^<]*</span>\s*(.*?)</li>', html, re.S)
-    return {key: " ".join(re.sub(r"<[^>]+>", " ", body).split()) for key, body in found}
+    body = {key: re.sub(r'<span class="ioc-kpi-year">.*?</span>', "", text, flags=re.S) for key, text in found}
+    return {key: " ".join(re.sub(r"<[^>]+>", " ", text).split()) for key, text in body.items()}
+
+
+def _years(html: str) -> list[str]:
+    return re.findall(r'<span class="ioc-kpi-year">(.*?)</span>', html)
 
 
 def _chart(html: str) -> dict:
@@ -52,6 +57,8 @@ def test_the_agency_dashboard_shows_the_hand_counted_month(client, month_of_marc
     assert kpis["online"] == "83,3% 5/6"
     assert kpis["paid_online"] == "50,0% 1/2"
     assert kpis["satisfaction"] == "50,0% 1/2 điểm trung bình 4,00/5"
+    # Under each tile, the same figure from 1 January: E (received 25/2) adds to the received count only.
+    assert _years(html)[:3] == ["Năm 2026: 7", "Năm 2026: 4", "Năm 2026: 3/4 (75,0%)"]
     assert construction.agency.name not in html
     assert 'hx-get="/bao-cao/dieu-hanh/so-lieu/"' in html and 'hx-trigger="every 60s"' in html
     assert "vendor/chartjs/chart.umd.min.js" in html
@@ -74,7 +81,7 @@ def test_the_fragment_carries_the_same_figures_and_the_chart_series(client, mont
     assert weeks["labels"][0] == "01/03–01/03" and weeks["labels"][-1] == "30/03–31/03"
     assert weeks["received"] == [0, 0, 5, 0, 0, 1]
     assert weeks["resolved"] == [0, 0, 2, 2, 0, 0]  # A 11/3 and B 13/3; C 17/3 and D 18/3
-    assert chart["ranking"] == {"labels": [justice.agency.name], "on_time": [75.0], "terms": ["3/4"]}
+    assert chart["ranking"] == {"labels": [f"{justice.agency.name} (3/4)"], "on_time": [75.0], "terms": ["3/4"]}
 
 
 def test_a_province_administrator_ranks_every_agency(client, month_of_march, province_admin, frozen_view):
@@ -83,7 +90,7 @@ def test_a_province_administrator_ranks_every_agency(client, month_of_march, pro
     html = client.get("/bao-cao/dieu-hanh/").content.decode()
     assert _kpis(html)["received"] == "7" and _kpis(html)["on_time"] == "80,0% 4/5"
     ranking = _chart(html)["ranking"]
-    assert ranking["labels"] == [construction.agency.name, justice.agency.name]
+    assert ranking["labels"] == [f"{construction.agency.name} (1/1)", f"{justice.agency.name} (3/4)"]
     assert ranking["terms"] == ["1/1", "3/4"]
     one = client.get(f"/bao-cao/dieu-hanh/so-lieu/?co_quan={construction.agency.pk}").content.decode()
     assert _kpis(one)["received"] == "1"
