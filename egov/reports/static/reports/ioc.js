@@ -5,6 +5,16 @@
   var charts = [];
   var colors = { received: "#0b4f8a", resolved: "#1e6b34", onTime: "#b35900" };
 
+  function lines(label) {
+    /* Long agency names on two or three lines, so a phone shows them whole. */
+    var out = [], line = "";
+    label.split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > 20) { out.push(line); line = word; } else { line = line ? line + " " + word : word; }
+    });
+    out.push(line);
+    return out;
+  }
+
   function config(kind, data) {
     var text = data.text;
     if (kind === "months") {
@@ -13,8 +23,8 @@
         data: {
           labels: m.labels,
           datasets: [
-            { type: "bar", label: text.received, data: m.received, backgroundColor: colors.received, yAxisID: "y" },
-            { type: "bar", label: text.resolved, data: m.resolved, backgroundColor: colors.resolved, yAxisID: "y" },
+            { type: "bar", label: text.received, data: m.received, backgroundColor: colors.received, yAxisID: "y", maxBarThickness: 48 },
+            { type: "bar", label: text.resolved, data: m.resolved, backgroundColor: colors.resolved, yAxisID: "y", maxBarThickness: 48 },
             { type: "line", label: text.on_time, data: m.on_time, borderColor: colors.onTime,
               backgroundColor: colors.onTime, yAxisID: "pct", spanGaps: true, tension: 0.2 }
           ]
@@ -34,8 +44,8 @@
         data: {
           labels: w.labels,
           datasets: [
-            { label: text.received, data: w.received, backgroundColor: colors.received },
-            { label: text.resolved, data: w.resolved, backgroundColor: colors.resolved }
+            { label: text.received, data: w.received, backgroundColor: colors.received, maxBarThickness: 48 },
+            { label: text.resolved, data: w.resolved, backgroundColor: colors.resolved, maxBarThickness: 48 }
           ]
         },
         options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }
@@ -44,7 +54,7 @@
     var r = data.ranking;
     return {
       type: "bar",
-      data: { labels: r.labels, datasets: [{ label: text.on_time, data: r.on_time, backgroundColor: colors.resolved }] },
+      data: { labels: r.labels.map(lines), datasets: [{ label: text.on_time, data: r.on_time, backgroundColor: colors.resolved }] },
       options: {
         indexAxis: "y",
         plugins: {
@@ -65,7 +75,7 @@
     document.querySelectorAll("[data-ioc-chart]").forEach(function (box) {
       var kind = box.getAttribute("data-ioc-chart");
       if (kind === "ranking") {
-        box.style.height = Math.max(8, 2 * data.ranking.labels.length + 4) + "rem";
+        box.style.height = Math.max(8, 3 * data.ranking.labels.length + 4) + "rem";
       }
       box.hidden = false;
       var table = box.parentElement.querySelector("details.ioc-table");
