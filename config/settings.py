@@ -299,3 +299,4 @@ if DEBUG:
 
 # Front-end libraries come from npm at install time (`npm ci`), never from the repository.
 STATICFILES_DIRS = [("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist")]
+STATICFILES_DIRS += [("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist")]

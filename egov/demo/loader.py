@@ -19,6 +19,7 @@ from egov.catalog.models import Procedure, ProcedureStatus
 from egov.catalog.services import procedure_import, procedure_publish, procedure_suspend
 from egov.core.clock import Clock, system_clock
 from egov.core.text import fold
+from egov.demo.history import load_history
 from egov.identity.services import second_factor_preset
 from egov.org.models import Agency, Unit
 from egov.org.province import DEMO_AGENCY_KEYS
@@ -75,6 +76,7 @@ def load_demo(*, clock: Clock = system_clock, data_path: Path = DATA) -> list[De
     _central_exchange(clock)
     if settings.SIGNING_DEMO_CA:  # the demo CA that signs results (egov.records.pki); agencies' certificates on demand
         demo_ca_ensure(clock=clock)
+    load_history(admin, clock)
     return accounts
 
 

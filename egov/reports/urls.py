@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import ioc_views, views
 
 app_name = "reports"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("bao-cao/ho-so/", views.drilldown, name="drilldown"),
     path("bao-cao/chi-so-766/", views.index766_page, name="index766"),
     path("cong-khai/", views.public, name="public"),
+    path("bao-cao/dieu-hanh/", ioc_views.ioc_page, name="ioc"),
+    path("bao-cao/dieu-hanh/so-lieu/", ioc_views.ioc_live, name="ioc_live"),
 ]
