@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import export_views, views
 
 app_name = "reports"
 
@@ -10,3 +10,4 @@ urlpatterns = [
     path("bao-cao/chi-so-766/", views.index766_page, name="index766"),
     path("cong-khai/", views.public, name="public"),
 ]
+urlpatterns += export_views.urlpatterns

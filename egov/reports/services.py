@@ -1,0 +1,86 @@
+"""Writes of the reports app: sending a period's report to the national reporting system."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from egov.accounts.models import Role
+from egov.accounts.selectors import user_has_role
+from egov.core.audit import audit_record
+from egov.core.clock import Clock, system_clock
+from egov.core.errors import PermissionDenied
+from egov.org.models import Agency
+
+from . import exports, national, selectors
+from .indicators import Period
+from .models import NationalSubmission
+
+SENDER_ROLES = {Role.LEADER.value}
+
+
+def national_may_send(user: Any, agency: Agency) -> bool:
+    """A province administrator, or a leader of `agency`, sends its report."""
+    return user_has_role(user, agency, SENDER_ROLES)
+
+
+def national_report_send(
+    *, actor: Any, agency: Agency, period: Period, reason: str = "", clock: Clock = system_clock
+) -> NationalSubmission:
+    """Send `agency`'s report for `period` and keep the receiver's verdict (accepted, or rejected with reasons).
+
+    Idempotent per (agency, period): once accepted, sending again returns the accepted submission unless
+    a reason for resending is given. A rejection is stored and returned (the caller shows it as a failure);
+    an error while sending rolls everything back."""
+    if not national_may_send(actor, agency):
+        raise PermissionDenied(
+            "reports.national_denied", _("Chỉ lãnh đạo cơ quan hoặc quản trị cấp tỉnh được gửi báo cáo này.")
+        )
+    reason = reason.strip()
+    with transaction.atomic():
+        Agency.objects.select_for_update().filter(pk=agency.pk).first()  # one sending per agency at a time
+        same = NationalSubmission.objects.filter(
+            agency=agency, period_kind=period.kind, period_start=period.start, period_end=period.end
+        )
+        accepted = same.filter(status=NationalSubmission.Status.ACCEPTED).order_by("-attempt").first()
+        if accepted is not None and not reason:
+            return accepted
+        now = clock.now()
+        report = exports.periodic_report(
+            period=period,
+            scope=selectors.Scope(agency_ids=(agency.pk,)),
+            now=now,
+            subject=agency.name,
+            agency=agency,
+        )
+        payload = national.build_payload(report)
+        backend = national.national_backend()
+        verdict = backend.submit(payload, at=now)
+        submission = NationalSubmission.objects.create(
+            agency=agency,
+            agency_code=agency.eid_code,
+            period_kind=period.kind,
+            period_start=period.start,
+            period_end=period.end,
+            attempt=(same.aggregate(n=Max("attempt"))["n"] or 0) + 1,
+            payload=payload,
+            status=NationalSubmission.Status.ACCEPTED if verdict.accepted else NationalSubmission.Status.REJECTED,
+            errors=list(verdict.errors),
+            reference=verdict.reference,
+            backend=backend.name,
+            received_at=now,
+            sent_by=actor,
+            resend_reason=reason,
+        )
+        audit_record(
+            actor=actor,
+            action="reports.national_send",
+            obj=submission,
+            changes={"status": submission.status, "reference": submission.reference, "errors": submission.errors},
+            reason=reason,
+            clock=clock,
+        )
+    return submission
