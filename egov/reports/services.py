@@ -12,7 +12,7 @@ from egov.accounts.models import Role
 from egov.accounts.selectors import user_has_role
 from egov.core.audit import audit_record
 from egov.core.clock import Clock, system_clock
-from egov.core.errors import PermissionDenied
+from egov.core.errors import DomainError, PermissionDenied
 from egov.org.models import Agency
 
 from . import exports, national, selectors
@@ -38,6 +38,12 @@ def national_report_send(
     if not national_may_send(actor, agency):
         raise PermissionDenied(
             "reports.national_denied", _("Chỉ lãnh đạo cơ quan hoặc quản trị cấp tỉnh được gửi báo cáo này.")
+        )
+    if period.hi > clock.now():
+        raise DomainError(
+            "reports.period_open",
+            _("Kỳ báo cáo chưa kết thúc (đến hết ngày %(end)s); chỉ gửi được kỳ đã khép lại."),
+            end=f"{period.end:%d/%m/%Y}",
         )
     reason = reason.strip()
     with transaction.atomic():

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from datetime import datetime
 from io import BytesIO
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 
-from egov.core.errors import PermissionDenied
+from egov.core.clock import VN_TZ
+from egov.core.errors import DomainError, PermissionDenied
 from egov.core.models import AuditEvent
 from egov.reports import exports, national, selectors, services
 from egov.reports.indicators import month
@@ -156,6 +158,10 @@ def test_sending_is_idempotent_audited_and_resent_only_with_a_reason(month_of_ma
     )
     assert resent.pk != first.pk and resent.attempt == 2 and resent.resend_reason
     assert AuditEvent.objects.filter(action="reports.national_send").count() == 2
+    clock.set(datetime(2026, 5, 20, 9, 0, tzinfo=VN_TZ))  # May is not over: its figures may still change
+    with pytest.raises(DomainError) as refused:
+        services.national_report_send(actor=j.leader, agency=j.agency, period=month(2026, 5), clock=clock)
+    assert refused.value.code == "reports.period_open"
 
 
 def test_a_rejection_is_stored_whole_and_shown_to_the_province(month_of_march, clock, settings, client, province_admin):
