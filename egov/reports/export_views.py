@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -54,7 +56,10 @@ def export_pdf(request: HttpRequest) -> HttpResponse:
 def national_page(request: HttpRequest) -> HttpResponse:
     """The submissions of the agencies the user may read; a form to send one agency's report for a period."""
     now = system_clock.now()
-    filters: Filters = read_filters(request.POST if request.method == "POST" else request.GET, today=now.date())
+    params = request.POST if request.method == "POST" else request.GET
+    # By default the last month that is over: the current one cannot be sent yet.
+    last_month = now.date().replace(day=1) - timedelta(days=1)
+    filters: Filters = read_filters(params, today=last_month if not params.get("tu") else now.date())
     allowed = selectors.report_agencies(request.user)
     senders = [a for a in allowed if national_may_send(request.user, a)]
     if request.method == "POST":

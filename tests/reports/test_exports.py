@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from datetime import datetime
+from datetime import datetime, timedelta
 from io import BytesIO
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 
-from egov.core.clock import VN_TZ
+from egov.core.clock import VN_TZ, system_clock
 from egov.core.errors import DomainError, PermissionDenied
 from egov.core.models import AuditEvent
 from egov.reports import exports, national, selectors, services
@@ -197,6 +197,10 @@ def test_only_leaders_of_the_agency_or_the_province_send(month_of_march, clock, 
     client.force_login(j.desk)
     assert client.post("/bao-cao/bao-cao-quoc-gia/", {"co_quan": j.agency.pk, "ky": "month"}).status_code == 403
     assert "Chỉ lãnh đạo" in client.get("/bao-cao/bao-cao-quoc-gia/").content.decode()
+    client.force_login(j.leader)
+    form = client.get("/bao-cao/bao-cao-quoc-gia/").content.decode()  # offers last month, which is over
+    last = system_clock.now().date().replace(day=1) - timedelta(days=1)
+    assert f'value="{last:%Y-%m}-01"' in form and f'value="{last:%Y-%m-%d}"' in form
     client.force_login(j.leader)
     response = client.post("/bao-cao/bao-cao-quoc-gia/", {"co_quan": j.agency.pk, "ky": "month", "tu": "2026-03-01"})
     assert response.status_code == 302
