@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -62,9 +63,11 @@ def national_page(request: HttpRequest) -> HttpResponse:
     filters: Filters = read_filters(params, today=last_month if not params.get("tu") else now.date())
     allowed = selectors.report_agencies(request.user)
     senders = [a for a in allowed if national_may_send(request.user, a)]
+    sees_all = selectors.report_sees_all(request.user)
     if request.method == "POST":
         agency = next((a for a in senders if str(a.pk) == filters.agency_id), None)
-        if agency is None:
+        province = not filters.agency_id and sees_all
+        if agency is None and not province:
             raise DjangoPermissionDenied(_("Bạn không gửi được báo cáo của cơ quan này."))
         try:
             sent = national_report_send(
@@ -90,12 +93,17 @@ def national_page(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Đã gửi báo cáo, mã tiếp nhận %(ref)s.") % {"ref": sent.reference})
         return redirect(f"{request.path}?{filters.query()}")
     submissions = (
-        NationalSubmission.objects.filter(agency__in=allowed).select_related("agency", "sent_by").order_by("-id")[:200]
+        NationalSubmission.objects.filter(
+            Q(agency__in=allowed) | Q(agency__isnull=True) if sees_all else Q(agency__in=allowed)
+        )
+        .select_related("agency", "sent_by")
+        .order_by("-id")[:200]
     )
     context = {
         "filters": filters,
         "agencies": allowed,
         "senders": senders,
+        "sees_all": sees_all,
         "submissions": submissions,
         "kinds": _kinds(),
         "statuses": NationalSubmission.Status,

@@ -18,7 +18,10 @@ class NationalSubmission(models.Model):
         ACCEPTED = "accepted", _("Đã được tiếp nhận")
         REJECTED = "rejected", _("Bị từ chối")
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="national_submissions")
+    # None: the province-wide report (every agency), sent by a province role.
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="national_submissions"
+    )
     agency_code = models.CharField(_("mã cơ quan"), max_length=35)
     period_kind = models.CharField(_("loại kỳ"), max_length=10)
     period_start = models.DateField(_("từ ngày"))
@@ -37,7 +40,7 @@ class NationalSubmission(models.Model):
         ordering = ["-received_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["agency", "period_kind", "period_start", "period_end", "attempt"],
+                fields=["agency_code", "period_kind", "period_start", "period_end", "attempt"],
                 name="national_submission_attempt_unique",
             )
         ]

@@ -27,14 +27,24 @@ REQUIRED = ("schema", "agency_code", "agency_name", "period", "totals", "sectors
 PERIOD_KEYS = ("kind", "start", "end")
 
 
-def build_payload(report: PeriodicReport) -> dict[str, Any]:
+def province_code() -> str:
+    """The code the province-wide report is sent under: NATIONAL_REPORTING_PROVINCE_CODE, else the
+    electronic ID code of the provincial People's Committee (agency `ubnd-tinh`)."""
+    configured = getattr(settings, "NATIONAL_REPORTING_PROVINCE_CODE", "")
+    if configured:
+        return str(configured)
+    from egov.org.models import Agency
+
+    return Agency.objects.filter(slug="ubnd-tinh").values_list("eid_code", flat=True).first() or ""
+
+
+def build_payload(report: PeriodicReport, *, code: str) -> dict[str, Any]:
     """What is sent: plain JSON, figures as integers, keys as in `exports.COLUMNS`."""
-    if report.agency is None:
-        raise ValueError("the national report is sent per agency")
     return {
         "schema": SCHEMA,
-        "agency_code": report.agency.eid_code,
-        "agency_name": report.agency.name,
+        "agency_code": code,
+        "agency_name": report.subject,
+        "scope": "agency" if report.agency else "province",
         "period": {
             "kind": report.period.kind,
             "start": report.period.start.isoformat(),

@@ -22,15 +22,17 @@ from .models import NationalSubmission
 SENDER_ROLES = {Role.LEADER.value}
 
 
-def national_may_send(user: Any, agency: Agency) -> bool:
-    """A province administrator, or a leader of `agency`, sends its report."""
+def national_may_send(user: Any, agency: Agency | None) -> bool:
+    """A province administrator, or a leader of `agency`, sends its report; the province's (None): a province role."""
+    if agency is None:
+        return selectors.report_sees_all(user)
     return user_has_role(user, agency, SENDER_ROLES)
 
 
 def national_report_send(
-    *, actor: Any, agency: Agency, period: Period, reason: str = "", clock: Clock = system_clock
+    *, actor: Any, agency: Agency | None, period: Period, reason: str = "", clock: Clock = system_clock
 ) -> NationalSubmission:
-    """Send `agency`'s report for `period` and keep the receiver's verdict (accepted, or rejected with reasons).
+    """Send `agency`'s report (None: the whole province's) for `period`; keep the receiver's verdict.
 
     Idempotent per (agency, period): once accepted, sending again returns the accepted submission unless
     a reason for resending is given. A rejection is stored and returned (the caller shows it as a failure);
@@ -46,10 +48,14 @@ def national_report_send(
             end=f"{period.end:%d/%m/%Y}",
         )
     reason = reason.strip()
+    code = agency.eid_code if agency else national.province_code()
+    if not code:
+        raise DomainError("reports.national_no_code", _("Chưa cấu hình mã định danh của tỉnh để gửi báo cáo."))
     with transaction.atomic():
-        Agency.objects.select_for_update().filter(pk=agency.pk).first()  # one sending per agency at a time
+        if agency is not None:  # one sending per agency at a time
+            Agency.objects.select_for_update().filter(pk=agency.pk).first()
         same = NationalSubmission.objects.filter(
-            agency=agency, period_kind=period.kind, period_start=period.start, period_end=period.end
+            agency_code=code, period_kind=period.kind, period_start=period.start, period_end=period.end
         )
         accepted = same.filter(status=NationalSubmission.Status.ACCEPTED).order_by("-attempt").first()
         if accepted is not None and not reason:
@@ -57,17 +63,17 @@ def national_report_send(
         now = clock.now()
         report = exports.periodic_report(
             period=period,
-            scope=selectors.Scope(agency_ids=(agency.pk,)),
+            scope=selectors.Scope(agency_ids=(agency.pk,)) if agency else selectors.Scope(),
             now=now,
-            subject=agency.name,
+            subject=agency.name if agency else exports.report_subject([], agency=None, sees_all=True),
             agency=agency,
         )
-        payload = national.build_payload(report)
+        payload = national.build_payload(report, code=code)
         backend = national.national_backend()
         verdict = backend.submit(payload, at=now)
         submission = NationalSubmission.objects.create(
             agency=agency,
-            agency_code=agency.eid_code,
+            agency_code=code,
             period_kind=period.kind,
             period_start=period.start,
             period_end=period.end,

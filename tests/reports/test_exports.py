@@ -114,7 +114,7 @@ def test_downloads_follow_the_report_pages_rules(client, month_of_march, provinc
 
 def test_the_fake_accepts_a_sound_payload_and_rejects_totals_that_do_not_add_up(month_of_march):
     j, _x = month_of_march
-    payload = national.build_payload(justice_report(j))
+    payload = national.build_payload(justice_report(j), code=j.agency.eid_code)
     assert national.validate_payload(payload) == []
     verdict = national.LocalFakeBackend().submit(payload, at=AFTER)
     assert verdict.accepted and verdict.reference.startswith("BCQG-")
@@ -184,6 +184,24 @@ def test_a_rejection_is_stored_whole_and_shown_to_the_province(month_of_march, c
         services.national_report_send(actor=province_admin, agency=j.agency, period=month(2026, 4), clock=clock)
     after = (NationalSubmission.objects.count(), AuditEvent.objects.filter(action="reports.national_send").count())
     assert after == before
+
+
+def test_the_province_sends_the_whole_provinces_report(month_of_march, clock, client, province_admin, lam_dong):
+    j, _x = month_of_march
+    clock.set(AFTER)
+    with pytest.raises(PermissionDenied):
+        services.national_report_send(actor=j.leader, agency=None, period=month(2026, 3), clock=clock)
+    sent = services.national_report_send(actor=province_admin, agency=None, period=month(2026, 3), clock=clock)
+    assert sent.status == "accepted" and sent.agency is None
+    assert sent.agency_code == lam_dong["ubnd-tinh"].eid_code and sent.payload["scope"] == "province"
+    assert sent.payload["totals"]["received"] == 8  # Justice's 7 and Construction's X
+    client.force_login(province_admin)
+    client.post("/bao-cao/bao-cao-quoc-gia/", {"co_quan": "", "ky": "month", "tu": "2026-03-01"})
+    assert NationalSubmission.objects.filter(agency=None).count() == 1  # idempotent through the page too
+    assert sent.agency_code in client.get("/bao-cao/bao-cao-quoc-gia/").content.decode()
+    client.force_login(j.leader)  # a leader of one agency neither sends nor sees the province's report
+    assert client.post("/bao-cao/bao-cao-quoc-gia/", {"co_quan": "", "ky": "month"}).status_code == 403
+    assert sent.agency_code not in client.get("/bao-cao/bao-cao-quoc-gia/").content.decode()
 
 
 def test_only_leaders_of_the_agency_or_the_province_send(month_of_march, clock, client, lam_dong):
