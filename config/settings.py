@@ -257,6 +257,7 @@ REPORTS_PROVINCE_ROLES = env.list("REPORTS_PROVINCE_ROLES", default=["province_a
 REPORTS_SOURCE = env.str("REPORTS_SOURCE", default="raw")
 REPORTS_766_VERSION = env.str("REPORTS_766_VERSION", default="2023.1")
 REPORTS_766_POINTS: dict[str, float] = {}
+NATIONAL_REPORTING_BACKEND = env.str("NATIONAL_REPORTING_BACKEND", default="egov.reports.national.LocalFakeBackend")
 # An extension (with the apology letter) must be granted at least this much office time before the due
 # moment (provincial practice: one working day; to be confirmed; configurable).
 EXTENSION_MIN_NOTICE_HOURS = env.int("EXTENSION_MIN_NOTICE_HOURS", default=8)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import ioc_views, views
+from . import export_views, ioc_views, views
 
 app_name = "reports"
 
@@ -12,3 +12,4 @@ urlpatterns = [
     path("bao-cao/dieu-hanh/", ioc_views.ioc_page, name="ioc"),
     path("bao-cao/dieu-hanh/so-lieu/", ioc_views.ioc_live, name="ioc_live"),
 ]
+urlpatterns += export_views.urlpatterns
