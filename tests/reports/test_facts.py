@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import F
 
 from egov.core.clock import VN_TZ
@@ -76,3 +77,20 @@ def test_reconcile_passes_then_catches_a_tampered_fact(month_of_march, capsys):
         call_command("reports_reconcile", "--year", "2026")
     out = capsys.readouterr().out
     assert f"2026 agency={fact.agency_id} resolved_early: raw=" in out
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the benchmark's hand-written SQL is PostgreSQL")
+def test_the_benchmarks_hand_sql_counts_as_the_platform(month_of_march):
+    import bench.reports as bench
+
+    period = month(2026, 3)
+    params = {"lo": period.lo, "hi": period.hi, "end": period.as_of(AFTER)}
+    hand: dict = {}
+    with connection.cursor() as cur:
+        for sql in (bench.HAND_SQL, bench.HAND_PAYMENTS):
+            cur.execute(sql, params)
+            names = [c.name for c in cur.description]
+            for row in cur.fetchall():
+                hand.setdefault(row[0], indicators.zero_counts()).update(dict(zip(names[1:], row[1:], strict=True)))
+    raw = selectors.indicator_counts(period=period, scope=selectors.Scope(), now=AFTER)
+    assert facts.nonzero(hand) == facts.nonzero(raw)
