@@ -1,8 +1,9 @@
 """Pre-aggregated facts: the counts of `selectors.count_q` from `reports.DailyFact` instead of raw dossiers.
 
 A fact row holds, per Vietnam day × receiving agency × the procedure's sector, how many dossiers had each
-event that day (`models.FACT_COUNTERS`). Counts over a period are sums of days in it; the "open at a moment"
-counts are differences of running sums, so they stay exact at any day boundary:
+event that day (`models.FACT_COUNTERS`); `MonthlyFact` holds the same summed per month, and a read takes
+whole months from it and the ragged ends from the days. Counts over a period are sums of days in it; the
+"open at a moment" counts are differences of running sums, so they stay exact at any day boundary:
 
     open at 00:00 of day X  = Σ_{day < X} received − Σ_{day < X} closed      (closed: on greatest(received, finished))
     open and overdue at X   = Σ_{day < X} overdue_from − Σ_{day < X} overdue_until
@@ -16,7 +17,7 @@ and a period not over yet reads its "open at now" counts from raw dossiers (now 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
@@ -25,7 +26,7 @@ from django.db.models import Count, Q, Sum
 from egov.payments.models import Method, Payment, PaymentRequest
 
 from .indicators import COUNT_KEYS, Period, zero_counts
-from .models import FACT_COUNTERS, DailyFact
+from .models import FACT_COUNTERS, DailyFact, MonthlyFact
 from .selectors import GROUPS, Scope, count_q
 
 FACT_GROUPS = {"agency": "agency_id", "sector": "sector_id", "level": "agency__level", "unit": "agency__unit_id"}
@@ -137,11 +138,43 @@ def rebuild_sql() -> str:
     )
 
 
+def monthly_select() -> str:
+    month = "date_trunc('month', day)::date" if connection.vendor == "postgresql" else "date(day, 'start of month')"
+    sums = ", ".join(f"sum({c})" for c in FACT_COUNTERS)
+    return f"SELECT {month}, agency_id, sector_id, {sums} FROM reports_dailyfact GROUP BY 1, agency_id, sector_id"
+
+
+def monthly_sql() -> str:
+    return f"INSERT INTO reports_monthlyfact (day, agency_id, sector_id, {', '.join(FACT_COUNTERS)}) {monthly_select()}"
+
+
+def monthly_differences() -> list[str]:
+    """Monthly facts that are not the sum of their days (each month is read whole from them)."""
+    with connection.cursor() as cursor:
+        cursor.execute(monthly_select())
+        days = {(str(r[0])[:10], r[1], r[2]): tuple(int(v) for v in r[3:]) for r in cursor.fetchall()}
+    months = {
+        (str(r[0])[:10], r[1], r[2]): tuple(int(v) for v in r[3:])
+        for r in MonthlyFact.objects.values_list("day", "agency_id", "sector_id", *FACT_COUNTERS)
+    }
+    return [
+        f"month {key[0][:7]} agency={key[1]} sector={key[2]}: monthly facts differ from the sum of their days"
+        for key in sorted(set(days) | set(months))
+        if days.get(key) != months.get(key)
+    ]
+
+
 def facts_rebuild() -> int:
-    """Replace every fact by a fresh computation from the raw tables, in one transaction; returns the rows."""
+    """Replace every fact (daily, then monthly sums of them) by a fresh computation from the raw tables, in one
+    transaction; returns the daily rows."""
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM reports_monthlyfact")
         cursor.execute("DELETE FROM reports_dailyfact")
         cursor.execute(rebuild_sql())
+        cursor.execute(monthly_sql())
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE reports_dailyfact")
+            cursor.execute("ANALYZE reports_monthlyfact")
         return DailyFact.objects.count()
 
 
@@ -162,39 +195,71 @@ def _scope_q(scope: Scope, *, prefix: str = "", sector: str = "sector_id") -> Q:
     return q
 
 
+def _first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _spans(first: date, last: date) -> dict[str, tuple[Q, Q]]:
+    """For each sum the read needs, which days it covers: (condition on MonthlyFact, on DailyFact).
+
+    Whole months come from the monthly rows, the ragged ends of the span from the daily rows."""
+    nothing = Q(pk__in=[])
+    m_lo = first if first.day == 1 else _next_month(first)  # the whole months inside [first, last]
+    m_hi = _first_of_month(last + timedelta(days=1))
+    if m_lo < m_hi:
+        inside = (Q(day__gte=m_lo, day__lt=m_hi), Q(day__gte=first, day__lt=m_lo) | Q(day__gte=m_hi, day__lte=last))
+    else:
+        inside = (nothing, Q(day__gte=first, day__lte=last))
+    before = (Q(day__lt=_first_of_month(first)), Q(day__gte=_first_of_month(first), day__lt=first))
+    upto = (Q(day__lt=m_hi), Q(day__gte=m_hi, day__lte=last))
+    return {"in": inside, "before": before, "upto": upto}
+
+
+SUMS = {
+    "in": FACT_COUNTERS,
+    "before": ("received", "closed"),
+    "upto": ("received", "closed", "overdue_from", "overdue_until"),
+}
+
+
+def _fact_sums(*, period: Period, scope: Scope, group_by: str) -> dict[Any, dict[str, int]]:
+    """Per group, `<span>_<counter>` sums over the monthly and daily facts (see `_spans`)."""
+    spans = _spans(period.start, period.end)
+    field = FACT_GROUPS[group_by]
+    totals: dict[Any, dict[str, int]] = {}
+    models: tuple[type[MonthlyFact] | type[DailyFact], ...] = (MonthlyFact, DailyFact)
+    for index, model in enumerate(models):
+        sums = {f"{span}_{c}": Sum(c, filter=spans[span][index]) for span, cs in SUMS.items() for c in cs}
+        covered = spans["in"][index] | spans["before"][index] | spans["upto"][index]
+        rows = model.objects.filter(_scope_q(scope) & covered).order_by().values(field).annotate(**sums)
+        for row in rows:
+            into = totals.setdefault(row[field], dict.fromkeys(sums, 0))
+            for key in sums:
+                into[key] += int(row[key] or 0)
+    return totals
+
+
 def fact_counts(*, period: Period, scope: Scope, now: datetime, group_by: str = "agency") -> dict[Any, dict[str, int]]:
     """The same mapping as `selectors.indicator_counts`, read from facts (plus payments, see the module)."""
-    first, last = period.start, period.end
-    before = Q(day__lt=first)
-    upto = Q(day__lte=last)
-    inside = Q(day__gte=first, day__lte=last)
-    sums: dict[str, Any] = {f"in_{c}": Sum(c, filter=inside) for c in FACT_COUNTERS}
-    sums |= {
-        "received_before": Sum("received", filter=before),
-        "closed_before": Sum("closed", filter=before),
-        "received_upto": Sum("received", filter=upto),
-        "closed_upto": Sum("closed", filter=upto),
-        "overdue_from_upto": Sum("overdue_from", filter=upto),
-        "overdue_until_upto": Sum("overdue_until", filter=upto),
-    }
-    field = FACT_GROUPS[group_by]
-    rows = DailyFact.objects.filter(_scope_q(scope) & upto).order_by().values(field).annotate(**sums)
     result: dict[Any, dict[str, int]] = {}
-    for row in rows:
-        n = {k: int(v or 0) for k, v in row.items() if k != field}
+    for group, n in _fact_sums(period=period, scope=scope, group_by=group_by).items():
         c = zero_counts()
         for counter in FACT_COUNTERS:
             if counter in c:
                 c[counter] = n[f"in_{counter}"]
         c["received_new"] = n["in_received"]
-        c["carried_over"] = n["received_before"] - n["closed_before"]
-        c["handled"] = n["received_upto"] - n["closed_before"]
+        c["carried_over"] = n["before_received"] - n["before_closed"]
+        c["handled"] = n["upto_received"] - n["before_closed"]
         c["resolved_in_time"] = c["resolved_early"] + c["resolved_on_time"]
         c["not_online_received"] = c["received_new"] - c["received_online"]
-        c["open_end"] = n["received_upto"] - n["closed_upto"]
-        c["open_end_overdue"] = n["overdue_from_upto"] - n["overdue_until_upto"]
+        c["open_end"] = n["upto_received"] - n["upto_closed"]
+        c["open_end_overdue"] = n["upto_overdue_from"] - n["upto_overdue_until"]
         c["open_end_on_time"] = c["open_end"] - c["open_end_overdue"]
-        result[row[field]] = c
+        result[group] = c
     _merge(result, _payment_counts(period=period, scope=scope, group_by=group_by))
     if period.as_of(now) < period.hi:  # not over: "at its end" is now, not a day boundary
         _merge(result, _raw_open_counts(period=period, scope=scope, now=now, group_by=group_by))
@@ -247,7 +312,7 @@ def reconcile(*, periods: list[Period], now: datetime) -> list[str]:
     """Every difference between facts and raw counts, per period and agency; empty when they agree."""
     from .selectors import _raw_counts
 
-    differences = []
+    differences = monthly_differences()
     for period in periods:
         raw = nonzero(_raw_counts(period=period, scope=Scope(), group_by="agency", now=now))
         facts = nonzero(fact_counts(period=period, scope=Scope(), now=now, group_by="agency"))

@@ -1,4 +1,4 @@
-"""Pre-aggregated report facts: per Vietnam day × receiving agency × sector, counters of dossier events.
+"""Pre-aggregated report facts: per Vietnam day (and month) × receiving agency × sector, counters of dossier events.
 
 Written only by `facts.facts_rebuild` (one SQL statement from the raw tables); read by `facts.fact_counts`
 when `REPORTS_SOURCE = "facts"`; `manage.py reports_reconcile` proves they equal the raw counts.
@@ -38,8 +38,7 @@ FACT_COUNTERS = (
 )
 
 
-class DailyFact(models.Model):
-    day = models.DateField()
+class Counters(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
     sector = models.ForeignKey(Sector, on_delete=models.CASCADE, related_name="+")
     received = models.IntegerField(default=0)
@@ -66,7 +65,26 @@ class DailyFact(models.Model):
     score_sum = models.BigIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class DailyFact(Counters):
+    day = models.DateField()
+
+    class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "agency", "sector"], name="report_fact_unique")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.agency_id} {self.sector_id}"
+
+
+class MonthlyFact(Counters):
+    """The daily facts of one month summed (`day` is its first day): whole months inside a period read these."""
+
+    day = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "agency", "sector"], name="report_month_fact_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.day:%m/%Y} {self.agency_id} {self.sector_id}"

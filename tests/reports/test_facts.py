@@ -12,7 +12,7 @@ from django.db.models import F
 from egov.core.clock import VN_TZ
 from egov.reports import facts, indicators, selectors
 from egov.reports.indicators import custom, month, quarter, year
-from egov.reports.models import DailyFact
+from egov.reports.models import DailyFact, MonthlyFact
 
 from .conftest import at
 
@@ -76,7 +76,16 @@ def test_reconcile_passes_then_catches_a_tampered_fact(month_of_march, capsys):
     with pytest.raises(CommandError, match="differences"):
         call_command("reports_reconcile", "--year", "2026")
     out = capsys.readouterr().out
-    assert f"2026 agency={fact.agency_id} resolved_early: raw=" in out
+    assert f"month 2026-03 agency={fact.agency_id} sector={fact.sector_id}: monthly facts differ" in out
+    call_command("reports_facts_rebuild")
+    MonthlyFact.objects.filter(day=date(2026, 3, 1), agency=fact.agency_id).update(resolved=F("resolved") - 1)
+    same_day = DailyFact.objects.filter(day=fact.day, agency=fact.agency_id, sector=fact.sector_id)
+    same_day.update(resolved=F("resolved") - 1)  # days and months still agree, raw does not
+    with pytest.raises(CommandError, match="differences"):
+        call_command("reports_reconcile", "--year", "2026")
+    out = capsys.readouterr().out
+    assert "monthly facts differ" not in out
+    assert f"2026 agency={fact.agency_id} resolved: raw=5 facts=4" in out
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the benchmark's hand-written SQL is PostgreSQL")
