@@ -1,4 +1,10 @@
-"""What was sent to the national reporting system, and what it answered (docs/reports.md, "Exports")."""
+"""The reports app's tables: pre-aggregated facts (per Vietnam day and month × receiving agency × sector,
+counters of dossier events), and what was sent to the national reporting system with its answer.
+
+Facts are written only by `facts.facts_rebuild` (one SQL statement from the raw tables) and read by
+`facts.fact_counts` when `REPORTS_SOURCE = "facts"`; `manage.py reports_reconcile` proves they equal
+the raw counts (docs/reports.md, "Scale" and "Exports").
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,86 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from egov.catalog.models import Sector
 from egov.org.models import Agency
+
+# The counters of one fact row, each "how many dossiers had this event on `day`" (docs/reports.md, Scale).
+FACT_COUNTERS = (
+    "received",  # received_at on day
+    "received_online",
+    "received_postal",
+    "received_capable",  # the procedure's current online level is full or partial
+    "received_capable_online",
+    "received_full",
+    "received_full_online",
+    "digitised",
+    "closed",  # received and finished: on the day of greatest(received_at, finished_at)
+    "overdue_from",  # received, due set: on the day of greatest(received_at, statutory_due_at)
+    "overdue_until",  # … and finished: on the day of greatest(received_at, statutory_due_at, finished_at)
+    "resolved",  # finished_at on day, status resolved/returned
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_overdue",
+    "resolved_extended",
+    "results_signed",
+    "withdrawn",
+    "stopped",
+    "rated",  # rating created on day
+    "satisfied",
+    "score_sum",
+)
+
+
+class Counters(models.Model):
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    sector = models.ForeignKey(Sector, on_delete=models.CASCADE, related_name="+")
+    received = models.IntegerField(default=0)
+    received_online = models.IntegerField(default=0)
+    received_postal = models.IntegerField(default=0)
+    received_capable = models.IntegerField(default=0)
+    received_capable_online = models.IntegerField(default=0)
+    received_full = models.IntegerField(default=0)
+    received_full_online = models.IntegerField(default=0)
+    digitised = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    overdue_from = models.IntegerField(default=0)
+    overdue_until = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    resolved_early = models.IntegerField(default=0)
+    resolved_on_time = models.IntegerField(default=0)
+    resolved_overdue = models.IntegerField(default=0)
+    resolved_extended = models.IntegerField(default=0)
+    results_signed = models.IntegerField(default=0)
+    withdrawn = models.IntegerField(default=0)
+    stopped = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    score_sum = models.BigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DailyFact(Counters):
+    day = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "agency", "sector"], name="report_fact_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.agency_id} {self.sector_id}"
+
+
+class MonthlyFact(Counters):
+    """The daily facts of one month summed (`day` is its first day): whole months inside a period read these."""
+
+    day = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "agency", "sector"], name="report_month_fact_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.day:%m/%Y} {self.agency_id} {self.sector_id}"
 
 
 class NationalSubmission(models.Model):

@@ -199,8 +199,12 @@ def indicator_counts(
 
     Groups with no dossier are absent; `province_counts` sums the groups into one total."""
     source = getattr(settings, "REPORTS_SOURCE", "raw")
+    if source == "facts":  # pre-aggregated, rebuilt by `manage.py reports_facts_rebuild` (facts.py)
+        from .facts import fact_counts
+
+        return fact_counts(period=period, scope=scope, now=now, group_by=group_by)
     if source != "raw":
-        raise NotImplementedError(f"REPORTS_SOURCE={source!r} is not available yet")
+        raise NotImplementedError(f"REPORTS_SOURCE={source!r} is not available")
     return _raw_counts(period=period, scope=scope, group_by=group_by, now=now)
 
 
