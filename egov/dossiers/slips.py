@@ -163,7 +163,7 @@ def slip_verification_url(data: SlipData) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
-def _date_line(moment: datetime) -> str:
+def date_line(moment: datetime) -> str:
     """`ngày 05 tháng 02 năm 2026`: days below 10 and months 1–2 take a leading zero (Nghị định 30/2020/NĐ-CP)."""
     month = f"{moment.month:02d}" if moment.month <= 2 else str(moment.month)
     return f"ngày {moment.day:02d} tháng {month} năm {moment.year}"
@@ -197,9 +197,9 @@ def slip_context(data: SlipData) -> dict[str, Any]:
     return {
         "slip": slip,
         "form": SLIP_FORMS[slip.kind],
-        "place_date": f"{SLIP_PLACE}, {_date_line(slip.issued_at)}",
+        "place_date": f"{SLIP_PLACE}, {date_line(slip.issued_at)}",
         "received_text": f"{received:%H:%M}, ngày {received:%d/%m/%Y}" if received else "",
-        "due_text": f"{due:%H} giờ {due:%M} phút, {_date_line(due)}" if due else "",
+        "due_text": f"{due:%H} giờ {due:%M} phút, {date_line(due)}" if due else "",
         "components": slip.components,
         "items": [item for item in slip.items if item.strip()],
         "applicant_signs": slip.channel_label == CHANNEL_IN_PERSON,

@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from egov.core.clock import ensure_aware
-from egov.dossiers.slips import SLIP_PLACE, _date_line, qr_data_uri, render_html
+from egov.dossiers.slips import SLIP_PLACE, date_line, qr_data_uri, render_html
 
 from .models import Receipt
 
@@ -128,7 +128,7 @@ def receipt_html(receipt: Receipt) -> str:
                 "lines": [{**line, "amount": _grouped(line["amount"])} for line in data["lines"]],
                 "total": _grouped(data["total"]),
             },
-            "place_date": f"{SLIP_PLACE}, {_date_line(issued)}",
+            "place_date": f"{SLIP_PLACE}, {date_line(issued)}",
             "paid_text": f"{paid:%H:%M} ngày {paid:%d/%m/%Y}",
             "verification_code": receipt_verification_code(receipt),
             "verification_url": url,

@@ -19,7 +19,7 @@ from egov.core.errors import DomainError
 from . import exports, selectors
 from .models import NationalSubmission
 from .services import national_may_send, national_report_send
-from .views import Filters, _kinds, _scope, official_required, read_filters
+from .views import Filters, official_required, period_kinds, read_filters, scope_for_request
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -27,7 +27,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _report(request: HttpRequest) -> exports.PeriodicReport:
     now = system_clock.now()
     filters = read_filters(request.GET, today=now.date())
-    scope = _scope(request, filters)  # refuses an agency the user may not read
+    scope = scope_for_request(request, filters)  # refuses an agency the user may not read
     allowed = selectors.report_agencies(request.user)
     agency = next((a for a in allowed if str(a.pk) == filters.agency_id), None)
     subject = exports.report_subject(allowed, agency=agency, sees_all=selectors.report_sees_all(request.user))
@@ -105,7 +105,7 @@ def national_page(request: HttpRequest) -> HttpResponse:
         "senders": senders,
         "sees_all": sees_all,
         "submissions": submissions,
-        "kinds": _kinds(),
+        "kinds": period_kinds(),
         "statuses": NationalSubmission.Status,
     }
     return render(request, "reports/exports/national.html", context)

@@ -101,7 +101,8 @@ def read_filters(params: Mapping[str, str], *, today: date, default_kind: str = 
     )
 
 
-def _scope(request: HttpRequest, filters: Filters) -> selectors.Scope:
+def scope_for_request(request: HttpRequest, filters: Filters) -> selectors.Scope:
+    """The scope the filters ask for, if the signed-in official may see it (else 403)."""
     try:
         return selectors.report_scope_for_user(
             request.user,
@@ -141,7 +142,7 @@ def _row(counts: Mapping[str, int], filters: Filters, agency_id: str) -> dict[st
 def report(request: HttpRequest) -> HttpResponse:
     now = system_clock.now()
     filters = read_filters(request.GET, today=now.date())
-    scope = _scope(request, filters)
+    scope = scope_for_request(request, filters)
     allowed = selectors.report_agencies(request.user)
     groups = selectors.indicator_counts(period=filters.period, scope=scope, now=now, group_by="agency")
     names = {a.pk: a for a in allowed}
@@ -161,12 +162,13 @@ def report(request: HttpRequest) -> HttpResponse:
         "sees_all": selectors.report_sees_all(request.user),
         "sectors": Sector.objects.order_by("name_folded"),
         "levels": Level.choices,
-        "kinds": _kinds(),
+        "kinds": period_kinds(),
     }
     return render(request, "reports/report.html", context)
 
 
-def _kinds() -> list[tuple[str, str]]:
+def period_kinds() -> list[tuple[str, str]]:
+    """The period kinds offered by the filters."""
     return [("month", _("Tháng")), ("quarter", _("Quý")), ("year", _("Năm")), ("custom", _("Từ ngày – đến ngày"))]
 
 
@@ -177,7 +179,7 @@ def drilldown(request: HttpRequest) -> HttpResponse:
     key = request.GET.get("chi_so", "")
     if key not in COUNT_BY_KEY or not COUNT_BY_KEY[key].listable:
         raise Http404(_("Không có chỉ số này."))
-    scope = _scope(request, filters)
+    scope = scope_for_request(request, filters)
     qs = selectors.indicator_dossiers(key=key, period=filters.period, scope=scope, now=now)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     context = {
@@ -195,7 +197,7 @@ def drilldown(request: HttpRequest) -> HttpResponse:
 def index766_page(request: HttpRequest) -> HttpResponse:
     now = system_clock.now()
     filters = read_filters(request.GET, today=now.date(), default_kind="year")
-    scope = _scope(request, filters)
+    scope = scope_for_request(request, filters)
     allowed = selectors.report_agencies(request.user)
     groups = selectors.indicator_counts(period=filters.period, scope=scope, now=now, group_by="agency")
     catalog, province_catalog = selectors.catalog_counts(allowed)
@@ -210,7 +212,7 @@ def index766_page(request: HttpRequest) -> HttpResponse:
         "version": index766.settings.REPORTS_766_VERSION,
         "sees_all": selectors.report_sees_all(request.user),
         "agencies": allowed,
-        "kinds": _kinds(),
+        "kinds": period_kinds(),
     }
     if selectors.report_sees_all(request.user) and not filters.agency_id:
         context["province"] = index766.score({**selectors.province_counts(groups), **province_catalog})
