@@ -111,7 +111,7 @@ def main() -> None:
     from egov.core.clock import system_clock
     from egov.reports import indicators
     from egov.reports.facts import facts_rebuild, nonzero
-    from egov.reports.models import DailyFact
+    from egov.reports.models import FactBuild
     from egov.reports.selectors import Scope, indicator_counts
 
     if connection.vendor != "postgresql":
@@ -119,7 +119,7 @@ def main() -> None:
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM dossiers_dossier")
         dossiers = cur.fetchone()[0]
-    if args.rebuild or not DailyFact.objects.exists():
+    if args.rebuild or not FactBuild.objects.exists():
         started = time.perf_counter()
         rows = facts_rebuild()
         print(f"facts rebuilt: {rows:,} rows in {time.perf_counter() - started:.1f} s")

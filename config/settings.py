@@ -214,6 +214,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "egov.payments.tasks.reconcile_daily",
         "schedule": crontab(hour=1, minute=30),
     },
+    # With REPORTS_SOURCE = "facts": rebuild the report facts after midnight, so periods up to yesterday read them.
+    "reports-facts-rebuild-nightly": {
+        "task": "egov.reports.tasks.facts_rebuild_nightly",
+        "schedule": crontab(hour=0, minute=20),
+    },
 }
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 

@@ -8,30 +8,32 @@ whole months from it and the ragged ends from the days. Counts over a period are
     open at 00:00 of day X  = Σ_{day < X} received − Σ_{day < X} closed      (closed: on greatest(received, finished))
     open and overdue at X   = Σ_{day < X} overdue_from − Σ_{day < X} overdue_until
 
-Facts are a snapshot: `facts_rebuild` recomputes them from the raw tables in one statement, and
-`manage.py reports_reconcile` proves they equal the raw counts. Read only when `REPORTS_SOURCE = "facts"`.
-Not from facts: `fee_dossiers` / `paid_online` (a dossier counts once however many payment requests it has
-in the period, which days cannot add up) come from the payment tables, starting from the period's requests;
-and a period not over yet reads its "open at now" counts from raw dossiers (now is not a day boundary).
+`fee_dossiers` / `paid_online` count a dossier once however many payment requests it has in the period,
+which sums of days cannot express: they count distinct dossiers over `PaymentFact`, one narrow row per
+payment request with the agency and sector copied onto it.
+
+Facts are a snapshot: `facts_rebuild` recomputes them all from the raw tables in one transaction and
+records when (`FactBuild`); `manage.py reports_reconcile` proves they equal the raw counts. They are read
+only when `REPORTS_SOURCE = "facts"`, and only for a period that is over and ended before the last rebuild
+(`facts_cover`): any other period is read from the raw tables, so no figure is ever older than its data.
 """
 
 from __future__ import annotations
 
+import time
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 
-from egov.payments.models import Method, Payment, PaymentRequest
+from egov.core.clock import Clock, system_clock
 
 from .indicators import COUNT_KEYS, Period, zero_counts
-from .models import FACT_COUNTERS, DailyFact, MonthlyFact
-from .selectors import GROUPS, Scope, count_q
+from .models import FACT_COUNTERS, DailyFact, FactBuild, MonthlyFact, PaymentFact
+from .selectors import Scope
 
 FACT_GROUPS = {"agency": "agency_id", "sector": "sector_id", "level": "agency__level", "unit": "agency__unit_id"}
-OPEN_KEYS = ("open_end", "open_end_on_time", "open_end_overdue")
-PAYMENT_KEYS = ("fee_dossiers", "paid_online")
 
 
 # --- rebuilding --------------------------------------------------------------------------------------------
@@ -164,34 +166,64 @@ def monthly_differences() -> list[str]:
     ]
 
 
-def facts_rebuild() -> int:
-    """Replace every fact (daily, then monthly sums of them) by a fresh computation from the raw tables, in one
-    transaction; returns the daily rows."""
+def payment_sql() -> str:
+    """One INSERT … SELECT: every payment request of a received dossier, its agency and sector, and the
+    first moment an online payment of it was paid (the conditions of `selectors.count_q`'s paid_online)."""
+    return (
+        "INSERT INTO reports_paymentfact (request_id, dossier_id, agency_id, sector_id, requested_at, paid_online_at) "
+        "SELECT r.id, d.id, d.agency_id, p.sector_id, r.requested_at, "
+        "(SELECT min(x.paid_at) FROM payments_payment x WHERE x.request_id = r.id "
+        "AND x.method = 'online' AND x.status = 'paid') "
+        "FROM payments_paymentrequest r JOIN dossiers_dossier d ON d.id = r.dossier_id "
+        "JOIN catalog_procedure p ON p.id = d.procedure_id WHERE d.received_at IS NOT NULL"
+    )
+
+
+def facts_rebuild(*, clock: Clock = system_clock) -> int:
+    """Replace every fact (daily, monthly sums of them, payment rows) by a fresh computation from the raw
+    tables, in one transaction, and record the rebuild; returns the daily rows."""
+    started, built_at = time.perf_counter(), clock.now()
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM reports_monthlyfact")
-        cursor.execute("DELETE FROM reports_dailyfact")
+        for table in ("reports_monthlyfact", "reports_dailyfact", "reports_paymentfact"):
+            cursor.execute(f"DELETE FROM {table}")
         cursor.execute(rebuild_sql())
         cursor.execute(monthly_sql())
+        cursor.execute(payment_sql())
         if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE reports_dailyfact")
-            cursor.execute("ANALYZE reports_monthlyfact")
-        return DailyFact.objects.count()
+            for table in ("reports_dailyfact", "reports_monthlyfact", "reports_paymentfact"):
+                cursor.execute(f"ANALYZE {table}")
+        rows = DailyFact.objects.count()
+        FactBuild.objects.create(
+            built_at=built_at,
+            daily_rows=rows,
+            payment_rows=PaymentFact.objects.count(),
+            seconds=round(time.perf_counter() - started, 3),
+        )
+        return rows
+
+
+def facts_cover(period: Period, now: datetime) -> bool:
+    """Whether facts may answer for `period`: it is over at `now` and ended before the newest rebuild."""
+    if period.as_of(now) < period.hi:
+        return False
+    built_at = FactBuild.objects.order_by("-built_at").values_list("built_at", flat=True).first()
+    return built_at is not None and period.hi <= built_at
 
 
 # --- reading ----------------------------------------------------------------------------------------------------
 
 
-def _scope_q(scope: Scope, *, prefix: str = "", sector: str = "sector_id") -> Q:
-    """`Scope.q` on facts (sector is a column), or on another table's dossier (`prefix="dossier__"`)."""
+def _scope_q(scope: Scope) -> Q:
+    """`Scope.q` on fact rows, where the sector is a column."""
     q = Q()
     if scope.agency_ids is not None:
-        q &= Q(**{f"{prefix}agency_id__in": scope.agency_ids})
+        q &= Q(agency_id__in=scope.agency_ids)
     if scope.sector_id:
-        q &= Q(**{f"{prefix}{sector}": scope.sector_id})
+        q &= Q(sector_id=scope.sector_id)
     if scope.level:
-        q &= Q(**{f"{prefix}agency__level": scope.level})
+        q &= Q(agency__level=scope.level)
     if scope.unit_ids:
-        q &= Q(**{f"{prefix}agency__unit_id__in": scope.unit_ids})
+        q &= Q(agency__unit_id__in=scope.unit_ids)
     return q
 
 
@@ -243,8 +275,8 @@ def _fact_sums(*, period: Period, scope: Scope, group_by: str) -> dict[Any, dict
     return totals
 
 
-def fact_counts(*, period: Period, scope: Scope, now: datetime, group_by: str = "agency") -> dict[Any, dict[str, int]]:
-    """The same mapping as `selectors.indicator_counts`, read from facts (plus payments, see the module)."""
+def fact_counts(*, period: Period, scope: Scope, group_by: str = "agency") -> dict[Any, dict[str, int]]:
+    """The same mapping as `selectors.indicator_counts` for a period that is over, read from the facts."""
     result: dict[Any, dict[str, int]] = {}
     for group, n in _fact_sums(period=period, scope=scope, group_by=group_by).items():
         c = zero_counts()
@@ -260,44 +292,24 @@ def fact_counts(*, period: Period, scope: Scope, now: datetime, group_by: str = 
         c["open_end_overdue"] = n["upto_overdue_from"] - n["upto_overdue_until"]
         c["open_end_on_time"] = c["open_end"] - c["open_end_overdue"]
         result[group] = c
-    _merge(result, _payment_counts(period=period, scope=scope, group_by=group_by))
-    if period.as_of(now) < period.hi:  # not over: "at its end" is now, not a day boundary
-        _merge(result, _raw_open_counts(period=period, scope=scope, now=now, group_by=group_by))
+    for group, counts in _payment_counts(period=period, scope=scope, group_by=group_by).items():
+        result.setdefault(group, zero_counts()).update(counts)
     return result
 
 
-def _merge(result: dict[Any, dict[str, int]], part: dict[Any, dict[str, int]]) -> None:
-    for group, counts in part.items():
-        result.setdefault(group, zero_counts()).update(counts)
-
-
 def _payment_counts(*, period: Period, scope: Scope, group_by: str) -> dict[Any, dict[str, int]]:
-    """Dossiers with a payment request in the period, and those paid online: from the period's requests."""
-    lo, hi = period.lo, period.hi
-    rated = Q(dossier__rating__created_at__gte=lo, dossier__rating__created_at__lt=hi)
-    touching = Q(dossier__received_at__lt=hi) | rated
-    scoped = _scope_q(scope, prefix="dossier__", sector="procedure__sector_id")
-    paid = Q(payments__method=Method.ONLINE, payments__status=Payment.Status.PAID, payments__paid_at__lt=hi)
-    field = f"dossier__{GROUPS[group_by]}"
+    """Dossiers with a payment request in the period, and those of them paid online before its end."""
+    field = FACT_GROUPS[group_by]
     rows = (
-        PaymentRequest.objects.filter(Q(requested_at__gte=lo, requested_at__lt=hi) & touching & scoped)
+        PaymentFact.objects.filter(_scope_q(scope) & Q(requested_at__gte=period.lo, requested_at__lt=period.hi))
         .order_by()
         .values(field)
         .annotate(
-            fee_dossiers=Count("dossier", distinct=True), paid_online=Count("dossier", distinct=True, filter=paid)
+            fee_dossiers=Count("dossier_id", distinct=True),
+            paid_online=Count("dossier_id", distinct=True, filter=Q(paid_online_at__lt=period.hi)),
         )
     )
     return {r[field]: {"fee_dossiers": r["fee_dossiers"], "paid_online": r["paid_online"]} for r in rows}
-
-
-def _raw_open_counts(*, period: Period, scope: Scope, now: datetime, group_by: str) -> dict[Any, dict[str, int]]:
-    from egov.dossiers.models import Dossier
-
-    end = period.as_of(now)
-    aggregates = {k: Count("pk", filter=count_q(k, period, now)) for k in OPEN_KEYS}
-    field = GROUPS[group_by]
-    rows = Dossier.objects.filter(scope.q() & Q(received_at__lt=end)).order_by().values(field).annotate(**aggregates)
-    return {r[field]: {k: int(r[k]) for k in OPEN_KEYS} for r in rows}
 
 
 # --- reconciling ------------------------------------------------------------------------------------------------
@@ -315,7 +327,7 @@ def reconcile(*, periods: list[Period], now: datetime) -> list[str]:
     differences = monthly_differences()
     for period in periods:
         raw = nonzero(_raw_counts(period=period, scope=Scope(), group_by="agency", now=now))
-        facts = nonzero(fact_counts(period=period, scope=Scope(), now=now, group_by="agency"))
+        facts = nonzero(fact_counts(period=period, scope=Scope(), group_by="agency"))
         for agency_id in sorted(set(raw) | set(facts), key=str):
             r, f = raw.get(agency_id, zero_counts()), facts.get(agency_id, zero_counts())
             for key in COUNT_KEYS:

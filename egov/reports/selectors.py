@@ -2,8 +2,8 @@
 
 Each count is one `Q` over `dossiers.Dossier` (`count_q`): the aggregate and the drill-down list use the
 same condition, so a list always holds exactly the dossiers its number counts. `indicator_counts` is the
-one entry point callers use; it reads raw dossiers (`REPORTS_SOURCE = "raw"`), and a later source of
-pre-aggregated facts plugs in behind it without callers changing.
+one entry point callers use; it reads raw dossiers (`REPORTS_SOURCE = "raw"`), or, with `"facts"`, the
+pre-aggregated facts for a period they cover (facts.py), without callers changing.
 """
 
 from __future__ import annotations
@@ -199,12 +199,13 @@ def indicator_counts(
 
     Groups with no dossier are absent; `province_counts` sums the groups into one total."""
     source = getattr(settings, "REPORTS_SOURCE", "raw")
-    if source == "facts":  # pre-aggregated, rebuilt by `manage.py reports_facts_rebuild` (facts.py)
-        from .facts import fact_counts
-
-        return fact_counts(period=period, scope=scope, now=now, group_by=group_by)
-    if source != "raw":
+    if source not in ("raw", "facts"):
         raise NotImplementedError(f"REPORTS_SOURCE={source!r} is not available")
+    if source == "facts":  # pre-aggregated, rebuilt by `manage.py reports_facts_rebuild` (facts.py)
+        from .facts import fact_counts, facts_cover
+
+        if facts_cover(period, now):
+            return fact_counts(period=period, scope=scope, group_by=group_by)
     return _raw_counts(period=period, scope=scope, group_by=group_by, now=now)
 
 

@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import F
 
-from egov.core.clock import VN_TZ
+from egov.core.clock import VN_TZ, FrozenClock
+from egov.payments.models import Method, Payment, PaymentRequest
 from egov.reports import facts, indicators, selectors
 from egov.reports.indicators import custom, month, quarter, year
 from egov.reports.models import DailyFact, MonthlyFact
@@ -64,6 +65,70 @@ def test_facts_in_a_scope_and_a_period_not_over(month_of_march, settings):
     for now in (at(20, hour=11, minute=15), at(31, hour=17)):  # "at the end" is now, inside a day
         raw, from_facts = both(settings, period=month(2026, 3), scope=scope, now=now)
         assert from_facts == raw
+
+
+def _paid_request(dossier, by, asked, paid, method=Method.ONLINE):
+    request = PaymentRequest.objects.create(
+        dossier=dossier, lines=[], total=20000, requested_by=by, requested_at=asked, status="paid", paid_at=paid
+    )
+    Payment.objects.create(
+        request=request,
+        order_id=f"ord-{request.pk}",
+        method=method,
+        amount=20000,
+        status=Payment.Status.PAID,
+        created_at=asked,
+        paid_at=paid,
+    )
+
+
+def test_payment_facts_count_a_dossier_once_and_a_payment_only_before_the_period_ends(month_of_march, settings):
+    j, _x = month_of_march
+    d, b, e = j.made["D"], j.made["B"], j.made["E"]
+    _paid_request(d, j.leader, at(20), paid=at(20), method=Method.CASH)  # D's second request: D counts once
+    _paid_request(b, j.leader, at(30), paid=at(2, month=4))  # B: asked in March, paid online in April
+    _paid_request(e, j.leader, at(3, month=4), paid=at(3, month=4), method=Method.CASH)
+    facts.facts_rebuild()
+    expected = {"03/2026": (2, 1), "Q1/2026": (2, 1), "04/2026": (1, 0), "2026": (3, 2)}
+    for period in (month(2026, 3), quarter(2026, 1), month(2026, 4), year(2026)):
+        raw, from_facts = both(settings, period=period, scope=selectors.Scope(), now=AFTER)
+        assert from_facts == raw
+        c = from_facts[j.agency.pk]
+        assert (c["fee_dossiers"], c["paid_online"]) == expected[period.label], period.label
+
+
+def test_facts_answer_only_for_periods_over_before_the_last_rebuild(month_of_march, settings):
+    """Facts rebuilt on 15/4 answer for March; April (ending after the rebuild) is read from raw dossiers."""
+    j, _x = month_of_march
+    facts.facts_rebuild(clock=FrozenClock(at(15, month=4)))
+    for model in (DailyFact, MonthlyFact):  # months are read from monthly rows, ragged ends from daily ones
+        model.objects.filter(agency=j.agency.pk, day__in=[date(2026, 3, 1), date(2026, 4, 1)]).update(
+            resolved=F("resolved") + 10
+        )
+    DailyFact.objects.filter(agency=j.agency.pk, day__in=[date(2026, 3, 13), date(2026, 4, 2)]).update(
+        resolved=F("resolved") + 10
+    )
+    settings.REPORTS_SOURCE = "facts"
+    scope = selectors.Scope(agency_ids=(j.agency.pk,))
+    march = selectors.indicator_counts(period=month(2026, 3), scope=scope, now=AFTER)[j.agency.pk]
+    april = selectors.indicator_counts(period=month(2026, 4), scope=scope, now=AFTER)[j.agency.pk]
+    assert march["resolved"] == 4 + 10  # read from the (tampered) facts
+    assert april["resolved"] == 1  # F, from the raw dossiers: the facts do not cover April
+    facts.facts_rebuild(clock=FrozenClock(AFTER))
+    assert selectors.indicator_counts(period=month(2026, 4), scope=scope, now=AFTER)[j.agency.pk]["resolved"] == 1
+
+
+def test_the_nightly_task_rebuilds_only_when_reports_read_facts(month_of_march, settings):
+    from egov.reports.models import FactBuild
+    from egov.reports.tasks import facts_rebuild_nightly
+
+    settings.REPORTS_SOURCE = "raw"
+    assert facts_rebuild_nightly() == 0 and not FactBuild.objects.exists()
+    settings.REPORTS_SOURCE = "facts"
+    rows = facts_rebuild_nightly()
+    build = FactBuild.objects.get()
+    assert rows == build.daily_rows == DailyFact.objects.count() > 0
+    assert build.payment_rows == 2  # B's and D's requests
 
 
 def test_reconcile_passes_then_catches_a_tampered_fact(month_of_march, capsys):
