@@ -60,12 +60,12 @@ def refuse_unless_scratch() -> str:
 # The dossier columns every generated row sets; `pick` is a random (agency, procedure) pair, times per row.
 INSERT = """
 INSERT INTO dossiers_dossier (
-  public_id, rule_set, status, channel, procedure_name, duration_value, duration_unit, applicant_name,
+  public_id, rule_set, status, channel, procedure_name, duration_value, duration_unit, online_level, applicant_name,
   applicant_personal_id, applicant_phone, applicant_email, applicant_address, proxy_name, proxy_personal_id,
   proxy_phone, postal_waybill, result_by_post, form_data, supplement_requests, created_at, updated_at,
   agency_id, created_by_id, procedure_id, return_channel, return_waybill, timeliness,
   submitted_at, received_at, clock_start_at, due_at, statutory_due_at, finished_at, returned_at)
-SELECT gen_random_uuid(), 'nd118_2025', o.status, o.channel, p.name, p.duration_value, p.duration_unit,
+SELECT gen_random_uuid(), 'nd118_2025', o.status, o.channel, p.name, p.duration_value, p.duration_unit, p.online_level,
   'Nguyễn Văn An', '', '0900000000', '', '', '', '', '', '', false, '{{}}', 0, o.r, o.r,
   k.agency_id, %(user)s, k.procedure_id, '', '', o.timeliness,
   o.r, o.r, o.r, o.due, o.due, o.f, CASE WHEN o.status = 'returned' THEN o.f END

@@ -43,11 +43,11 @@ SELECT d.agency_id,
   count(*) FILTER (WHERE fin AND d.received_at IS NOT NULL AND d.status = 'stopped') AS stopped,
   count(*) FILTER (WHERE new AND d.channel = 'online') AS received_online,
   count(*) FILTER (WHERE new AND d.channel = 'postal') AS received_postal,
-  count(*) FILTER (WHERE new AND p.online_level IN ('full', 'partial')) AS received_capable,
-  count(*) FILTER (WHERE new AND p.online_level IN ('full', 'partial') AND d.channel = 'online')
+  count(*) FILTER (WHERE new AND d.online_level IN ('full', 'partial')) AS received_capable,
+  count(*) FILTER (WHERE new AND d.online_level IN ('full', 'partial') AND d.channel = 'online')
     AS received_capable_online,
-  count(*) FILTER (WHERE new AND p.online_level = 'full') AS received_full,
-  count(*) FILTER (WHERE new AND p.online_level = 'full' AND d.channel = 'online') AS received_full_online,
+  count(*) FILTER (WHERE new AND d.online_level = 'full') AS received_full,
+  count(*) FILTER (WHERE new AND d.online_level = 'full' AND d.channel = 'online') AS received_full_online,
   count(*) FILTER (WHERE new AND d.channel <> 'online') AS not_online_received,
   count(*) FILTER (WHERE new AND d.channel <> 'online'
     AND EXISTS (SELECT 1 FROM dossiers_document x WHERE x.dossier_id = d.id)
@@ -66,7 +66,6 @@ FROM (
     d.received_at < %(end)s AND (d.finished_at IS NULL OR d.finished_at >= %(end)s) AS open
   FROM dossiers_dossier d
 ) d
-JOIN catalog_procedure p ON p.id = d.procedure_id
 LEFT JOIN dossiers_extension e ON e.dossier_id = d.id
 LEFT JOIN records_result r ON r.dossier_id = d.id
 LEFT JOIN dossiers_rating rt ON rt.dossier_id = d.id

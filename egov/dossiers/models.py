@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from egov.catalog.models import Component, FormVersion, Procedure, ProcessTemplate
+from egov.catalog.models import Component, FormVersion, OnlineLevel, Procedure, ProcessTemplate
 from egov.org.models import Agency
 
 
@@ -47,6 +47,8 @@ class Dossier(models.Model):
     procedure_name = models.CharField(max_length=1000)
     duration_value = models.PositiveIntegerField()
     duration_unit = models.CharField(max_length=20)
+    # The procedure's online level then: the reports' online-capable and toàn trình counts use it.
+    online_level = models.CharField(max_length=10, choices=OnlineLevel.choices, blank=True)
 
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -323,6 +323,7 @@ def _new_dossier(
         procedure_name=procedure.name,
         duration_value=procedure.duration_value,
         duration_unit=procedure.duration_unit,
+        online_level=procedure.online_level,
         applicant=applicant_user,
         applicant_name=applicant.name.strip(),
         applicant_phone=applicant.phone.strip(),

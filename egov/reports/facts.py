@@ -73,7 +73,7 @@ def rebuild_sql() -> str:
         "EXISTS (SELECT 1 FROM catalog_component c WHERE c.procedure_id = d.procedure_id AND c.required "
         "AND NOT EXISTS (SELECT 1 FROM dossiers_document x WHERE x.dossier_id = d.id AND x.component_id = c.id))"
     )
-    capable = "p.online_level IN ('full', 'partial')"
+    capable = "d.online_level IN ('full', 'partial')"
     online = "d.channel = 'online'"
     parts = [
         part(
@@ -85,8 +85,8 @@ def rebuild_sql() -> str:
                 "received_postal": _flag("d.channel = 'postal'"),
                 "received_capable": _flag(capable),
                 "received_capable_online": _flag(f"{capable} AND {online}"),
-                "received_full": _flag("p.online_level = 'full'"),
-                "received_full_online": _flag(f"p.online_level = 'full' AND {online}"),
+                "received_full": _flag("d.online_level = 'full'"),
+                "received_full_online": _flag(f"d.online_level = 'full' AND {online}"),
                 "digitised": _flag(f"d.channel <> 'online' AND {has_document} AND NOT {missing}"),
             },
         ),

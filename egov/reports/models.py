@@ -20,7 +20,7 @@ FACT_COUNTERS = (
     "received",  # received_at on day
     "received_online",
     "received_postal",
-    "received_capable",  # the procedure's current online level is full or partial
+    "received_capable",  # the procedure's online level when the dossier was submitted: full or partial
     "received_capable_online",
     "received_full",
     "received_full_online",

@@ -149,14 +149,10 @@ def count_q(key: str, period: Period, now: datetime) -> Q:
         "stopped": lambda: received_done & Q(status=Status.STOPPED) & _finished_in(lo, hi),
         "received_online": lambda: received_new & Q(channel=Channel.ONLINE),
         "received_postal": lambda: received_new & Q(channel=Channel.POSTAL),
-        "received_capable": lambda: received_new & Q(procedure__online_level__in=CAPABLE),
-        "received_capable_online": lambda: (
-            received_new & Q(procedure__online_level__in=CAPABLE, channel=Channel.ONLINE)
-        ),
-        "received_full": lambda: received_new & Q(procedure__online_level=OnlineLevel.FULL),
-        "received_full_online": lambda: (
-            received_new & Q(procedure__online_level=OnlineLevel.FULL, channel=Channel.ONLINE)
-        ),
+        "received_capable": lambda: received_new & Q(online_level__in=CAPABLE),
+        "received_capable_online": lambda: received_new & Q(online_level__in=CAPABLE, channel=Channel.ONLINE),
+        "received_full": lambda: received_new & Q(online_level=OnlineLevel.FULL),
+        "received_full_online": lambda: received_new & Q(online_level=OnlineLevel.FULL, channel=Channel.ONLINE),
         "fee_dossiers": lambda: Q(fee),
         "paid_online": lambda: Q(fee) & Q(paid_online),
         "not_online_received": lambda: received_new & ~Q(channel=Channel.ONLINE),

@@ -86,6 +86,17 @@ def test_march_by_hand(month_of_march):
     assert counts_for(x.agency, month(2026, 3))["resolved_early"] == 1
 
 
+def test_online_counts_use_the_procedures_level_when_the_dossier_was_submitted(month_of_march):
+    j, _x = month_of_march
+    j.procedure.online_level = "partial"  # the catalogue changes after March: March's figures do not
+    j.procedure.save(update_fields=["online_level"])
+    c = counts_for(j.agency, month(2026, 3))
+    assert (c["received_capable"], c["received_full"], c["received_full_online"]) == (6, 6, 5)
+    j.submit("H", at(4, month=4))
+    april = counts_for(j.agency, month(2026, 4))
+    assert (april["received_capable"], april["received_full"]) == (1, 0)
+
+
 def test_april_takes_what_crossed_the_boundary(month_of_march):
     j, _x = month_of_march
     c = counts_for(j.agency, month(2026, 4))
