@@ -22,6 +22,7 @@ from egov.catalog.models import Component, Fee, OnlineLevel, Procedure, Procedur
 from egov.core.errors import PermissionDenied
 from egov.dossiers.models import Channel, Document, Dossier, Status
 from egov.org.models import Agency, Unit
+from egov.org.selectors import agency_successor_map
 from egov.payments.models import Method, Payment, PaymentRequest
 
 from .indicators import COUNT_BY_KEY, COUNT_KEYS, Period, add_counts, zero_counts
@@ -85,6 +86,9 @@ def report_scope_for_user(
         ids: tuple[int, ...] | None = (chosen.pk,)
     else:
         ids = None if everything else tuple(a.pk for a in allowed)
+    if ids is not None:  # an agency's figures include those of the agencies it succeeded
+        successors = agency_successor_map()
+        ids = tuple(sorted({*ids, *(old for old, new in successors.items() if new in ids)}))
     units = unit_with_predecessors(unit_id) if unit_id else ()
     return Scope(agency_ids=ids, sector_id=sector_id or None, level=level, unit_ids=units)
 
@@ -193,16 +197,30 @@ def indicator_counts(
 ) -> dict[Any, dict[str, int]]:
     """Every count for `period`, per group (agency id, sector id, level or unit id) within `scope`.
 
-    Groups with no dossier are absent; `province_counts` sums the groups into one total."""
+    Groups with no dossier are absent; `province_counts` sums the groups into one total. By agency, an agency
+    that stopped with a successor (a merger) is counted with the agency carrying its duties today."""
     source = getattr(settings, "REPORTS_SOURCE", "raw")
     if source not in ("raw", "facts"):
         raise NotImplementedError(f"REPORTS_SOURCE={source!r} is not available")
+    groups = None
     if source == "facts":  # pre-aggregated, rebuilt by `manage.py reports_facts_rebuild` (facts.py)
         from .facts import fact_counts, facts_cover
 
         if facts_cover(period, now):
-            return fact_counts(period=period, scope=scope, group_by=group_by)
-    return _raw_counts(period=period, scope=scope, group_by=group_by, now=now)
+            groups = fact_counts(period=period, scope=scope, group_by=group_by)
+    if groups is None:
+        groups = _raw_counts(period=period, scope=scope, group_by=group_by, now=now)
+    return _rolled_up(groups) if group_by == "agency" else groups
+
+
+def _rolled_up(groups: dict[Any, dict[str, int]]) -> dict[Any, dict[str, int]]:
+    successors = agency_successor_map()
+    if not any(agency in successors for agency in groups):
+        return groups
+    merged: dict[Any, list[dict[str, int]]] = {}
+    for agency, counts in groups.items():
+        merged.setdefault(successors.get(agency, agency), []).append(counts)
+    return {agency: add_counts(parts) for agency, parts in merged.items()}
 
 
 def province_counts(groups: dict[Any, dict[str, int]]) -> dict[str, int]:

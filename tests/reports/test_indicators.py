@@ -97,6 +97,22 @@ def test_online_counts_use_the_procedures_level_when_the_dossier_was_submitted(m
     assert (april["received_capable"], april["received_full"]) == (1, 0)
 
 
+def test_a_merged_agencys_dossiers_count_with_its_successor(month_of_march, lam_dong):
+    j, x = month_of_march
+    construction = x.agency
+    before = selectors.indicator_counts(period=month(2026, 3), scope=selectors.Scope(), now=AFTER)
+    assert before[construction.pk]["resolved"] == 1 and before[j.agency.pk]["resolved"] == 4
+    construction.is_active, construction.successor = False, j.agency  # merged into Justice after March
+    construction.save(update_fields=["is_active", "successor"])
+    groups = selectors.indicator_counts(period=month(2026, 3), scope=selectors.Scope(), now=AFTER)
+    assert construction.pk not in groups
+    assert (groups[j.agency.pk]["resolved"], groups[j.agency.pk]["resolved_early"]) == (5, 3)  # A B C D + X
+    scope = selectors.report_scope_for_user(j.leader)  # Justice's leader now reads X too, down to the list
+    assert scope.agency_ids == tuple(sorted((j.agency.pk, construction.pk)))
+    qs = selectors.indicator_dossiers(key="resolved_early", period=month(2026, 3), scope=scope, now=AFTER)
+    assert {d.code for d in qs} == {j.made["A"].code, j.made["C"].code, x.made["X"].code}
+
+
 def test_april_takes_what_crossed_the_boundary(month_of_march):
     j, _x = month_of_march
     c = counts_for(j.agency, month(2026, 4))
