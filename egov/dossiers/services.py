@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from egov.accounts.models import Role
 from egov.accounts.selectors import user_acts_for, user_businesses, user_has_role
 from egov.catalog import eforms
-from egov.catalog.models import Component, FormVersion, OnlineLevel, Procedure, ProcedureStatus
+from egov.catalog.models import Component, FormVersion, OnlineLevel, Procedure, ProcedureStatus, ProcessTemplate
 from egov.core.audit import audit_record
 from egov.core.calendar import add_working_time, due_after_pauses, grade_finished, working_time_between
 from egov.core.clock import Clock, ensure_aware, system_clock
@@ -258,7 +258,8 @@ def _check_components(procedure: Procedure, attachments: Sequence[Attachment]) -
     foreign = [a for a in attachments if a.component is not None and a.component.procedure_id != procedure.pk]
     if foreign:
         raise DomainError("dossiers.bad_component", _("Giấy tờ không thuộc thủ tục này."))
-    missing = [c.name for c in procedure.components.all() if c.required and c.pk not in given]
+    required = procedure.components.filter(required=True).values_list("pk", "name")
+    missing = [name for pk, name in required if pk not in given]
     if missing:
         raise DomainError(
             "dossiers.missing_components", _("Còn thiếu giấy tờ bắt buộc: %(names)s."), names="; ".join(missing)
@@ -368,7 +369,7 @@ def dossier_submit_online(
         raise PermissionDenied("dossiers.not_member", _("Bạn không được ủy quyền nộp hồ sơ cho doanh nghiệp này."))
     _check_assurance(actor, procedure)
     key = f"{actor.pk}:{idempotency_key}"
-    earlier = Dossier.objects.filter(idempotency_key=key).first()
+    earlier = _submitted_with(key)
     if earlier is not None:
         return earlier
 
@@ -433,10 +434,17 @@ def dossier_submit_online(
         return _with_file_cleanup(work)
     except IntegrityError:
         # The same key raced in from a second click: the first one won; hand it back.
-        earlier = Dossier.objects.filter(idempotency_key=key).first()
+        earlier = _submitted_with(key)
         if earlier is None:
             raise
         return earlier
+
+
+def _submitted_with(key: str) -> Dossier | None:
+    """The dossier an earlier submission with this idempotency key made: one indexed single-column read
+    (every submission asks, almost always in vain), the whole dossier only when there is one."""
+    found = list(Dossier.objects.filter(idempotency_key=key).values_list("pk", flat=True)[:1])
+    return Dossier.objects.get(pk=found[0]) if found else None
 
 
 def _require_desk(actor: Any, agency: Agency) -> None:
@@ -539,7 +547,13 @@ def _receive(*, actor: Any, dossier: Dossier, clock: Clock) -> Dossier:
     if not dossier.code:
         dossier.code = dossier_code_take(agency=dossier.agency, at=now)
     dossier.received_at, dossier.clock_start_at, dossier.due_at = now, plan.clock_start, plan.due_at
-    dossier.process_template = dossier.procedure.process_templates.order_by("-number").first()
+    # The newest version of the procedure's process; its id is enough (a single-column read, no model built).
+    dossier.process_template_id = (
+        ProcessTemplate.objects.filter(procedure_id=dossier.procedure_id)
+        .order_by("-number")
+        .values_list("pk", flat=True)
+        .first()
+    )
     dossier_transition(
         actor=actor,
         dossier=dossier,

@@ -45,7 +45,8 @@ def slip_issue(
         due_at=dossier.due_at,
         due_explanation=due_explanation,
         components=tuple(
-            SlipComponent(name=d.name, originals=1 if d.component_id else 0, copies=0) for d in dossier.documents.all()
+            SlipComponent(name=name, originals=1 if component else 0, copies=0)
+            for name, component in dossier.documents.order_by("uploaded_at", "id").values_list("name", "component_id")
         )
         or tuple(
             SlipComponent(name=c.name, originals=c.originals, copies=c.copies)
