@@ -2,8 +2,26 @@
 
 from django.db import migrations, models
 
+BATCH = 50_000
+
+
+def backfill(apps, schema_editor):
+    """Dossiers submitted before: the procedure's level now is the best that is known. In batches of ids,
+    each its own transaction (the migration is not atomic), so a big table is never locked whole: on 10
+    million dossiers one UPDATE held every row for 17 minutes."""
+    Dossier = apps.get_model("dossiers", "Dossier")
+    last = Dossier.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    table = schema_editor.quote_name(Dossier._meta.db_table)
+    for start in range(0, last + 1, BATCH):
+        schema_editor.execute(
+            f"UPDATE {table} SET online_level = (SELECT p.online_level FROM catalog_procedure p "
+            f"WHERE p.id = {table}.procedure_id) WHERE id >= %s AND id < %s AND online_level = ''",
+            [start, start + BATCH],
+        )
+
 
 class Migration(migrations.Migration):
+    atomic = False
 
     dependencies = [
         ('dossiers', '0008_report_fields'),
@@ -15,10 +33,5 @@ class Migration(migrations.Migration):
             name='online_level',
             field=models.CharField(blank=True, choices=[('full', 'Toàn trình'), ('partial', 'Một phần'), ('none', 'Không trực tuyến')], max_length=10),
         ),
-        # Dossiers submitted before: the procedure's level now is the best that is known.
-        migrations.RunSQL(
-            "UPDATE dossiers_dossier SET online_level = (SELECT p.online_level FROM catalog_procedure p "
-            "WHERE p.id = dossiers_dossier.procedure_id)",
-            migrations.RunSQL.noop,
-        ),
+        migrations.RunPython(backfill, migrations.RunPython.noop),
     ]
