@@ -10,8 +10,9 @@ Distributions: each published procedure of the demo catalogue at its owner (depa
 procedure, at every commune's People's Committee (departments weigh 30× a commune); channels online 55% /
 desk 40% / postal 5%; outcomes 92% resolved (95% in time: early 70%, on the day 25%; 5% overdue), withdrawn
 0.3%, stopped 0.1%, refused before reception none; 30% of returned dossiers rated (5: 60%, 4: 25%, 3: 10%,
-2: 3%, 1: 2%); 20% asked to pay, 60% of them online. Not generated: documents (digitised = 0), signed results
-and extensions (results_signed = resolved_extended = 0).
+2: 3%, 1: 2%); 20% asked to pay, 60% of them online; desk and postal dossiers scanned (70% every required
+component, 10% some); every resolved dossier with a result, 95% signed; 2% of resolved dossiers extended. Not
+generated: online dossiers' own uploads (they enter no count).
 
 `--year-2022`: one block of exactly 1,255,000 dossiers handled in 2022 (the rest spread over 2019–2021 and
 2023–2026, each received and finished within its own year) so that the year 2022 reads, under
@@ -167,6 +168,36 @@ SELECT 'B' || r.id, CASE WHEN random() < 0.6 THEN 'online' ELSE 'cash' END, '', 
 FROM r
 """
 
+# Scans of desk and postal dossiers (what `digitised` counts): 70% with every required component, 10% with some.
+# Online dossiers' own uploads are not generated (they do not enter any count; ~11M more rows).
+DOCUMENTS = """
+INSERT INTO dossiers_document (public_id, name, file, original_filename, content_type, size, sha256, uploaded_at,
+  component_id, dossier_id, uploaded_by_id)
+SELECT gen_random_uuid(), c.name, 'bench/scan.pdf', 'scan.pdf', 'application/pdf', 250000, '', d.received_at, c.id,
+  d.id, %(user)s
+FROM (SELECT id, procedure_id, received_at, random() AS u FROM dossiers_dossier
+      WHERE channel <> 'online' AND received_at IS NOT NULL AND id > %(after)s) d
+JOIN catalog_component c ON c.procedure_id = d.procedure_id AND c.required
+WHERE d.u < 0.7 OR (d.u < 0.8 AND c.id %% 2 = 0)
+"""
+# The result of every resolved dossier, 95% of them signed an hour before finishing.
+RESULTS = """
+INSERT INTO records_result (dossier_id, source, text, original_filename, draft_file, draft_sha256, drafted_by_id,
+  drafted_at, number, file, sha256, size, signed_at, signer_id, signer_name, agency_id, agency_name)
+SELECT id, 'letter', '', '', 'bench/draft.pdf', '', %(user)s, finished_at - interval '2 hours', 'KQ-' || id,
+  'bench/signed.pdf', '', 120000, CASE WHEN random() < 0.95 THEN finished_at - interval '1 hour' END, %(user)s,
+  'Lãnh đạo', agency_id, ''
+FROM dossiers_dossier WHERE status IN ('resolved', 'returned') AND id > %(after)s
+"""
+# 2% of resolved dossiers were given a new date (graded on the original one all the same).
+EXTENSIONS = """
+INSERT INTO dossiers_extension (dossier_id, reason, original_due_at, new_due_at, granted_by_id, granted_at)
+SELECT id, 'Cần xác minh thêm', statutory_due_at, statutory_due_at + interval '5 days', %(user)s,
+  statutory_due_at - interval '1 day'
+FROM dossiers_dossier
+WHERE status IN ('resolved', 'returned') AND statutory_due_at IS NOT NULL AND id > %(after)s AND random() < 0.02
+"""
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -218,6 +249,9 @@ def main() -> None:
         print(f"ratings: {cur.rowcount:,}  {time.perf_counter() - started:.0f} s", flush=True)
         cur.execute(PAYMENTS, {"after": after, "user": user})
         print(f"payments: {cur.rowcount:,}  {time.perf_counter() - started:.0f} s", flush=True)
+        for label, sql in (("documents", DOCUMENTS), ("results", RESULTS), ("extensions", EXTENSIONS)):
+            cur.execute(sql, {"after": after, "user": user})
+            print(f"{label}: {cur.rowcount:,}  {time.perf_counter() - started:.0f} s", flush=True)
         cur.execute("DROP TABLE bench_pairs")
         cur.execute("ANALYZE")
     took = time.perf_counter() - started
