@@ -202,12 +202,13 @@ def facts_rebuild(*, clock: Clock = system_clock) -> int:
         return rows
 
 
-def facts_cover(period: Period, now: datetime) -> bool:
-    """Whether facts may answer for `period`: it is over at `now` and ended before the newest rebuild."""
+def facts_cover(period: Period, now: datetime) -> datetime | None:
+    """When facts may answer for `period` (it is over at `now` and ended before the newest rebuild), the
+    moment they hold, which pages show beside the figures; None when the period must be read raw."""
     if period.as_of(now) < period.hi:
-        return False
+        return None
     built_at = FactBuild.objects.order_by("-built_at").values_list("built_at", flat=True).first()
-    return built_at is not None and period.hi <= built_at
+    return built_at if built_at is not None and period.hi <= built_at else None
 
 
 # --- reading ----------------------------------------------------------------------------------------------------

@@ -206,11 +206,21 @@ def indicator_counts(
     if source == "facts":  # pre-aggregated, rebuilt by `manage.py reports_facts_rebuild` (facts.py)
         from .facts import fact_counts, facts_cover
 
-        if facts_cover(period, now):
+        if facts_cover(period, now) is not None:
             groups = fact_counts(period=period, scope=scope, group_by=group_by)
     if groups is None:
         groups = _raw_counts(period=period, scope=scope, group_by=group_by, now=now)
     return _rolled_up(groups) if group_by == "agency" else groups
+
+
+def indicator_snapshot(*, period: Period, now: datetime) -> datetime | None:
+    """The moment the figures for `period` hold when `indicator_counts` reads them from facts (pages show it);
+    None when they are read from the dossiers as they are now."""
+    if getattr(settings, "REPORTS_SOURCE", "raw") != "facts":
+        return None
+    from .facts import facts_cover
+
+    return facts_cover(period, now)
 
 
 def _rolled_up(groups: dict[Any, dict[str, int]]) -> dict[Any, dict[str, int]]:

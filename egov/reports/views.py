@@ -163,6 +163,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "sectors": Sector.objects.order_by("name_folded"),
         "levels": Level.choices,
         "kinds": period_kinds(),
+        "snapshot": selectors.indicator_snapshot(period=filters.period, now=now),
     }
     return render(request, "reports/report.html", context)
 

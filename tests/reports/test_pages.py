@@ -40,6 +40,23 @@ def test_a_province_administrator_sees_every_agency(client, month_of_march, prov
     assert x.agency.name in one and j.agency.name not in one.split("<tbody>")[1].split("</tbody>")[0]
 
 
+def test_the_page_says_when_its_figures_come_from_facts(client, month_of_march, province_admin, settings):
+    from egov.core.clock import FrozenClock
+    from egov.reports.facts import facts_rebuild
+
+    from .conftest import at
+
+    client.force_login(province_admin)
+    said = "lấy từ bảng tổng hợp dựng lúc"
+    assert said not in client.get(f"/bao-cao/?{MARCH}").content.decode()  # raw: nothing to say
+    settings.REPORTS_SOURCE = "facts"
+    facts_rebuild(clock=FrozenClock(at(2, month=4, hour=0, minute=20)))
+    page = client.get(f"/bao-cao/?{MARCH}").content.decode()
+    assert f"{said} 00:20 02/04/2026" in page and "(75,0%)" in page
+    april = client.get("/bao-cao/?ky=month&tu=2026-04-01").content.decode()  # ends after the rebuild: raw
+    assert "04/2026" in april and said not in april
+
+
 def test_citizens_and_strangers_are_turned_away(client, month_of_march):
     client.force_login(UserFactory(citizen=True))
     assert client.get("/bao-cao/").status_code == 403
