@@ -169,6 +169,10 @@ def main() -> None:
         f"overdue / handled = {indicators.Ratio(total['resolved_overdue'] + total['open_end_overdue'], handled)}"
     )
     print(f"  online {r['online_rate']}; paid online {r['paid_online_rate']}; satisfied {r['satisfaction_rate']}")
+    print(
+        f"  digitised {g(total['digitised'])} of {g(total['not_online_received'])} received off-line; results signed "
+        f"{g(total['results_signed'])}; resolved after an extension {g(total['resolved_extended'])}"
+    )
     print(f"\nrerun: DATABASE_URL=... .venv/bin/python bench/reports.py --year {args.year} --runs {args.runs}")
     if not same or total != hand_total:
         for key in indicators.COUNT_KEYS:
