@@ -17,10 +17,12 @@ hot path, the input to a decision, not a result. The harness, fixture and pgbenc
 bench/submission.py's own.
 
     DATABASE_URL=postgres://egov:egov@127.0.0.1:5432/egov .venv/bin/python bench/submission_floor.py
+    BENCH_FLOOR_MERGED=1 …   # each transaction's writes as one statement of CTEs, one Celery publish per transaction
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import uuid
 from pathlib import Path
@@ -31,6 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import bench.submission as harness  # sets Django up
 
 RERUN = "DATABASE_URL=postgres://egov:egov@127.0.0.1:5432/egov .venv/bin/python bench/submission_floor.py"
+# BENCH_FLOOR_MERGED=1: each transaction's writes after the code counter as one statement (CTEs), and one Celery
+# publish per transaction instead of one per message (as a batch task would).
+MERGED = os.environ.get("BENCH_FLOOR_MERGED") == "1"
 
 
 class Insert:
@@ -75,6 +80,7 @@ class FloorUnit:
         self.slip, self.message = Insert(Slip), Insert(Message)
         self.tag = tag
         self.n = 0
+        self.pending: list[tuple[str, list[Any]]] = []
 
     def __call__(self) -> None:
         from django.core.files.storage import default_storage
@@ -122,8 +128,9 @@ class FloorUnit:
                 },
             )
             name = default_storage.save(f"documents/{uuid.uuid4().hex}.pdf", checked.upload)
-            self.document.one(
+            self._insert(
                 cur,
+                self.document,
                 {
                     "dossier_id": dossier_id,
                     "component_id": component.pk,
@@ -138,8 +145,9 @@ class FloorUnit:
                 },
             )
             code = dossier_code_take(agency=agency, at=now)
-            cur.execute("UPDATE dossiers_dossier SET code = %s WHERE id = %s", [code, dossier_id])
+            self._write(cur, "UPDATE dossiers_dossier SET code = %s WHERE id = %s RETURNING id", [code, dossier_id])
             self._events(cur, dossier_id, citizen, "new", "", "Nộp hồ sơ trực tuyến", now, code)
+            self._flush(cur)
         with transaction.atomic():
             cur = connection.connection.cursor()
             cur.execute(
@@ -155,9 +163,11 @@ class FloorUnit:
             )
             template = cur.fetchone()
             plan = appointment_for(now, value, unit, working_calendar())
-            cur.execute(
+            self._write(
+                cur,
                 "UPDATE dossiers_dossier SET status = 'received', received_at = %s, clock_start_at = %s, "
-                "due_at = %s, statutory_due_at = %s, process_template_id = %s, updated_at = %s WHERE id = %s",
+                "due_at = %s, statutory_due_at = %s, process_template_id = %s, updated_at = %s WHERE id = %s "
+                "RETURNING id",
                 [now, plan.clock_start, plan.due_at, plan.due_at, template[0] if template else None, now, dossier_id],
             )
             self._events(cur, dossier_id, self.receiver, "received", "new", plan.explanation, now, code)
@@ -186,8 +196,9 @@ class FloorUnit:
                 reason="",
                 location_for_result=f"Bộ phận Một cửa, {agency.name}",
             )
-            self.slip.one(
+            self._insert(
                 cur,
+                self.slip,
                 {
                     "dossier_id": dossier_id,
                     "kind": "receipt",
@@ -200,8 +211,9 @@ class FloorUnit:
             ids = []
             for channel, recipient in (("email", email), ("sms", phone)):
                 ids.append(
-                    self.message.one(
+                    self._insert(
                         cur,
+                        self.message,
                         {
                             "key": f"dossier:{dossier_id}:received:{channel}",
                             "channel": channel,
@@ -215,14 +227,41 @@ class FloorUnit:
                         },
                     )
                 )
-            for message_id in ids:
-                transaction.on_commit(lambda m=message_id: send_message.delay(m), robust=True)
+            written = self._flush(cur)
+            if MERGED:  # the messages' ids come back from the one merged statement; one publish per transaction
+                ids = written[-2:]
+                transaction.on_commit(lambda m=ids[0]: send_message.delay(m), robust=True)
+            else:
+                for message_id in ids:
+                    transaction.on_commit(lambda m=message_id: send_message.delay(m), robust=True)
+
+    def _insert(self, cur: Any, table: Insert, given: dict[str, Any]) -> int:
+        return self._write(cur, table.sql, table.values(given))
+
+    def _write(self, cur: Any, sql: str, params: list[Any]) -> int:
+        """Run a write now (one round trip each), or with BENCH_FLOOR_MERGED=1 keep it for `_flush`."""
+        if MERGED:
+            self.pending.append((sql, params))
+            return 0
+        cur.execute(sql, params)
+        return int(cur.fetchone()[0])
+
+    def _flush(self, cur: Any) -> list[int]:
+        """The kept writes as one statement, `WITH w0 AS (…), w1 AS (…) SELECT …`; their ids in order."""
+        if not self.pending:
+            return []
+        ctes = ", ".join(f"w{i} AS ({sql})" for i, (sql, _params) in enumerate(self.pending))
+        ids = ", ".join(f"(SELECT id FROM w{i})" for i in range(len(self.pending)))
+        cur.execute(f"WITH {ctes} SELECT {ids}", [p for _sql, params in self.pending for p in params])
+        self.pending = []
+        return [int(v) for v in cur.fetchone()]
 
     def _events(
         self, cur: Any, dossier_id: int, actor: Any, to: str, came: str, note: str, now: Any, code: str
     ) -> None:
-        self.timeline.one(
+        self._insert(
             cur,
+            self.timeline,
             {
                 "dossier_id": dossier_id,
                 "at": now,
@@ -232,8 +271,9 @@ class FloorUnit:
                 "note": note,
             },
         )
-        self.audit.one(
+        self._insert(
             cur,
+            self.audit,
             {
                 "at": now,
                 "actor_id": actor.pk,
