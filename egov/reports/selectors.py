@@ -41,12 +41,13 @@ class Scope:
     level: str = ""
     unit_ids: tuple[int, ...] = field(default=())
 
-    def q(self) -> Q:
+    def q(self, *, sector: str = "procedure__sector_id") -> Q:
+        """The condition on dossiers, or on fact rows (`sector="sector_id"`: there the sector is a column)."""
         q = Q()
         if self.agency_ids is not None:
             q &= Q(agency_id__in=self.agency_ids)
         if self.sector_id:
-            q &= Q(procedure__sector_id=self.sector_id)
+            q &= Q(**{sector: self.sector_id})
         if self.level:
             q &= Q(agency__level=self.level)
         if self.unit_ids:

@@ -101,6 +101,32 @@ def make_office(agency: Any, clock: FrozenClock, slug: str, *, online_level: str
     )
 
 
+def paid_request(
+    dossier: Dossier,
+    by: Any,
+    *,
+    asked: datetime,
+    paid: datetime,
+    method: str = Method.ONLINE,
+    amount: int = 20000,
+    status: str = PaymentRequest.Status.OPEN,
+) -> PaymentRequest:
+    """A payment request and its payment, written as the figures need them (not through the services)."""
+    request = PaymentRequest.objects.create(
+        dossier=dossier, lines=[], total=amount, requested_by=by, requested_at=asked, status=status
+    )
+    Payment.objects.create(
+        request=request,
+        order_id=f"ord-{request.pk}",
+        method=method,
+        amount=amount,
+        status=Payment.Status.PAID,
+        created_at=asked,
+        paid_at=paid,
+    )
+    return request
+
+
 @pytest.fixture
 def month_of_march(lam_dong, clock):
     """Dossiers of the Department of Justice around March 2026 (3 working days each), as the docs count them.
@@ -135,18 +161,7 @@ def month_of_march(lam_dong, clock):
     services.dossier_return_result(actor=j.desk, dossier=j.made["A"], channel="desk", clock=clock)
     services.dossier_rate(actor=j.citizen, dossier=j.made["A"], score=5, clock=clock)
     for name, method in (("D", Method.ONLINE), ("B", Method.CASH)):
-        request = PaymentRequest.objects.create(
-            dossier=j.made[name], lines=[], total=50000, requested_by=j.leader, requested_at=at(12)
-        )
-        Payment.objects.create(
-            request=request,
-            order_id=f"ord-{name}",
-            method=method,
-            amount=50000,
-            status=Payment.Status.PAID,
-            created_at=at(12),
-            paid_at=at(12, minute=45),
-        )
+        paid_request(j.made[name], j.leader, asked=at(12), paid=at(12, minute=45), method=method, amount=50000)
     j.resolve("B", at(13, hour=9, minute=0))
     clock.set(at(13, hour=10))
     services.dossier_return_result(actor=j.desk, dossier=j.made["B"], channel="desk", clock=clock)

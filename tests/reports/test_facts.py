@@ -10,12 +10,12 @@ from django.db import connection
 from django.db.models import F
 
 from egov.core.clock import VN_TZ, FrozenClock
-from egov.payments.models import Method, Payment, PaymentRequest
+from egov.payments.models import Method, PaymentRequest
 from egov.reports import facts, indicators, selectors
 from egov.reports.indicators import custom, month, quarter, year
 from egov.reports.models import DailyFact, MonthlyFact
 
-from .conftest import at
+from .conftest import at, paid_request
 
 pytestmark = pytest.mark.django_db
 AFTER = datetime(2026, 5, 1, tzinfo=VN_TZ)
@@ -67,27 +67,14 @@ def test_facts_in_a_scope_and_a_period_not_over(month_of_march, settings):
         assert from_facts == raw
 
 
-def _paid_request(dossier, by, asked, paid, method=Method.ONLINE):
-    request = PaymentRequest.objects.create(
-        dossier=dossier, lines=[], total=20000, requested_by=by, requested_at=asked, status="paid", paid_at=paid
-    )
-    Payment.objects.create(
-        request=request,
-        order_id=f"ord-{request.pk}",
-        method=method,
-        amount=20000,
-        status=Payment.Status.PAID,
-        created_at=asked,
-        paid_at=paid,
-    )
-
-
 def test_payment_facts_count_a_dossier_once_and_a_payment_only_before_the_period_ends(month_of_march, settings):
     j, _x = month_of_march
     d, b, e = j.made["D"], j.made["B"], j.made["E"]
-    _paid_request(d, j.leader, at(20), paid=at(20), method=Method.CASH)  # D's second request: D counts once
-    _paid_request(b, j.leader, at(30), paid=at(2, month=4))  # B: asked in March, paid online in April
-    _paid_request(e, j.leader, at(3, month=4), paid=at(3, month=4), method=Method.CASH)
+    done = PaymentRequest.Status.PAID
+    # D's second request: D counts once. B: asked in March, paid online in April. E: paid in cash.
+    paid_request(d, j.leader, asked=at(20), paid=at(20), method=Method.CASH, status=done)
+    paid_request(b, j.leader, asked=at(30), paid=at(2, month=4), status=done)
+    paid_request(e, j.leader, asked=at(3, month=4), paid=at(3, month=4), method=Method.CASH, status=done)
     facts.facts_rebuild()
     expected = {"03/2026": (2, 1), "Q1/2026": (2, 1), "04/2026": (1, 0), "2026": (3, 2)}
     for period in (month(2026, 3), quarter(2026, 1), month(2026, 4), year(2026)):
