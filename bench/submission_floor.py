@@ -7,7 +7,7 @@ transactions, with the same locks and the same non-SQL work done by the product'
 - the day's code counter (`dossier_code_take`);
 - the appointment (`appointment_for`, the cached working calendar);
 - the receipt slip's data and hash (`slip_content_hash`);
-- two outbox messages, published to Celery after commit.
+- two outbox messages, published to Celery in one task after commit (as `notifications_enqueue` does).
 Only the statements are hand-written: each INSERT's SQL is built once per model, and values go through each
 field's `get_db_prep_save`, as the ORM would adapt them.
 
@@ -17,7 +17,7 @@ hot path, the input to a decision, not a result. The harness, fixture and pgbenc
 bench/submission.py's own.
 
     DATABASE_URL=postgres://egov:egov@127.0.0.1:5432/egov .venv/bin/python bench/submission_floor.py
-    BENCH_FLOOR_MERGED=1 …   # each transaction's writes as one statement of CTEs, one Celery publish per transaction
+    BENCH_FLOOR_MERGED=1 …   # each transaction's writes as one statement of CTEs
 """
 
 from __future__ import annotations
@@ -33,8 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import bench.submission as harness  # sets Django up
 
 RERUN = "DATABASE_URL=postgres://egov:egov@127.0.0.1:5432/egov .venv/bin/python bench/submission_floor.py"
-# BENCH_FLOOR_MERGED=1: each transaction's writes after the code counter as one statement (CTEs), and one Celery
-# publish per transaction instead of one per message (as a batch task would).
+# BENCH_FLOOR_MERGED=1: each transaction's writes after the code counter as one statement (CTEs).
 MERGED = os.environ.get("BENCH_FLOOR_MERGED") == "1"
 
 
@@ -93,7 +92,7 @@ class FloorUnit:
         from egov.dossiers.services import dossier_code_take
         from egov.dossiers.slips import SlipComponent, SlipData, SlipKind, slip_content_hash, slip_to_json
         from egov.dossiers.uploads import check_upload
-        from egov.notifications.tasks import send_message
+        from egov.notifications.tasks import send_messages
 
         real = self.real
         citizen = real.citizens[self.n % len(real.citizens)]
@@ -228,12 +227,10 @@ class FloorUnit:
                     )
                 )
             written = self._flush(cur)
-            if MERGED:  # the messages' ids come back from the one merged statement; one publish per transaction
+            if MERGED:  # the messages' ids come back from the one merged statement
                 ids = written[-2:]
-                transaction.on_commit(lambda m=ids[0]: send_message.delay(m), robust=True)
-            else:
-                for message_id in ids:
-                    transaction.on_commit(lambda m=message_id: send_message.delay(m), robust=True)
+            # One publish for both messages, as the product does (notifications_enqueue).
+            transaction.on_commit(lambda: send_messages.delay(ids), robust=True)
 
     def _insert(self, cur: Any, table: Insert, given: dict[str, Any]) -> int:
         return self._write(cur, table.sql, table.values(given))

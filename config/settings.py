@@ -90,6 +90,15 @@ DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+else:
+    # PostgreSQL: a process keeps its connection (a new one costs a server process) and, with
+    # server-side parameters, psycopg prepares a statement from its 5th use on that connection, so the
+    # server parses and plans the hot path's statements once (docs/dossiers.md, "Benchmark").
+    # Behind PgBouncer in transaction mode, before 1.21, set DATABASE_PREPARED=0.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if env.bool("DATABASE_PREPARED", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -30,7 +30,7 @@ from egov.core.clock import Clock, ensure_aware, system_clock
 from egov.core.errors import DomainError, PermissionDenied
 from egov.core.selectors import working_calendar
 from egov.identity.selectors import user_assurance_level
-from egov.notifications.services import notification_enqueue
+from egov.notifications.services import notifications_enqueue, outgoing
 from egov.org.models import Agency
 from egov.records import selectors as records_selectors
 from egov.records import services as records
@@ -195,21 +195,23 @@ def dossier_notify(dossier: Dossier, event: str, subject: str, text: str, clock:
     it must not stop the desk's decision."""
     link = f"{settings.PUBLIC_BASE_URL}/tra-cuu/?ma={dossier.code}"
     body = f"{text}\n{_('Tra cứu')}: {link}"
+    items = []
     for channel, recipient in (("email", dossier.applicant_email), ("sms", dossier.applicant_phone)):
         if not recipient:
             continue
         try:
-            notification_enqueue(
-                channel=channel,
-                recipient=recipient,
-                subject=subject,
-                body=body,
-                key=f"dossier:{dossier.pk}:{event}:{channel}",
-                obj=dossier,
-                clock=clock,
+            items.append(
+                outgoing(
+                    channel=channel,
+                    recipient=recipient,
+                    subject=subject,
+                    body=body,
+                    key=f"dossier:{dossier.pk}:{event}:{channel}",
+                )
             )
         except DomainError:
             continue
+    notifications_enqueue(items, obj=dossier, clock=clock)
 
 
 # --- codes ---------------------------------------------------------------------------------------
@@ -307,6 +309,7 @@ def _new_dossier(
     postal_waybill: str = "",
     result_by_post: bool = False,
     form_version: FormVersion | None = None,
+    code: str | None = None,
 ) -> Dossier:
     if not applicant.name.strip() or not applicant.phone.strip():
         raise DomainError("dossiers.applicant_required", _("Cần họ tên và số điện thoại của người nộp."))
@@ -316,6 +319,7 @@ def _new_dossier(
     if form_version is not None and form_version.procedure_id != procedure.pk:
         raise DomainError("dossiers.bad_form", _("Tờ khai không thuộc thủ tục này."))
     return Dossier.objects.create(
+        code=code,
         form_version=form_version,
         procedure=procedure,
         agency=agency,
@@ -410,10 +414,10 @@ def dossier_submit_online(
             applicant_user=business or actor,
             idempotency_key=key,
             form_version=form_version,
+            # Taken before the INSERT so that the row is written once; the counter stays locked till commit.
+            code=dossier_code_take(agency=agency, at=clock.now()),
         )
         _store(dossier, attachments, actor, stored, clock)
-        dossier.code = dossier_code_take(agency=agency, at=clock.now())
-        dossier.save(update_fields=["code"])
         TimelineEvent.objects.create(
             dossier=dossier,
             at=clock.now(),
@@ -488,6 +492,8 @@ def dossier_register_at_desk(
             applicant_user=applicant_user,
             postal_waybill=postal_waybill,
             result_by_post=result_by_post,
+            # A walk-in dossier is checked before it gets its code (in `_receive`); a postal one has it now.
+            code=dossier_code_take(agency=agency, at=clock.now()) if channel == Channel.POSTAL else None,
         )
         _store(dossier, attachments, actor, stored, clock)
         note = (
@@ -507,9 +513,6 @@ def dossier_register_at_desk(
         )
         if channel == Channel.DESK:  # walk-in: checked before it gets its code
             _receive(actor=actor, dossier=dossier, clock=clock)
-        else:
-            dossier.code = dossier_code_take(agency=agency, at=clock.now())
-            dossier.save(update_fields=["code"])
         return dossier
 
     return _with_file_cleanup(work)

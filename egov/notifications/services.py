@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -70,24 +72,22 @@ def _clean_recipient(channel: str, recipient: str) -> str:
     return phone
 
 
-def notification_enqueue(
-    *,
-    channel: str,
-    recipient: str,
-    subject: str,
-    body: str,
-    key: str,
-    obj: models.Model | None = None,
-    clock: Clock = system_clock,
-) -> Message:
-    """Put one e-mail or SMS in the outbox; it is sent after the caller's transaction commits.
+@dataclass(frozen=True)
+class Outgoing:
+    """One e-mail or SMS ready for the outbox, its fields checked: make it with `outgoing()`."""
 
-    Must run inside the caller's transaction: the message lands with the change it announces, or
-    not at all. `key` names the event (e.g. "dossier:123:received:sms"); enqueuing the same key again
-    returns the existing message and sends nothing more. The SMS channel ignores `subject`.
+    channel: str
+    recipient: str
+    subject: str
+    body: str
+    key: str
+
+
+def outgoing(*, channel: str, recipient: str, subject: str, body: str, key: str) -> Outgoing:
+    """Check one message before it is queued: a clear DomainError for a bad channel, address or text.
+
+    `key` names the event (e.g. "dossier:123:received:sms"); the SMS channel ignores `subject`.
     """
-    if not connection.in_atomic_block:
-        raise RuntimeError("notification_enqueue must be called inside the caller's transaction.atomic()")
     if channel not in Message.Channel.values:
         raise DomainError(
             "notifications.bad_channel", _("Kênh thông báo “%(channel)s” không được hỗ trợ."), channel=channel
@@ -102,53 +102,97 @@ def notification_enqueue(
     key = key.strip()
     if not key or len(key) > KEY_MAX_LENGTH:
         raise ValueError("a notification key is 1 to 200 characters naming the event")
+    return Outgoing(channel=channel, recipient=recipient, subject=subject, body=body, key=key)
+
+
+def notifications_enqueue(
+    items: Sequence[Outgoing], *, obj: models.Model | None = None, clock: Clock = system_clock
+) -> list[Message]:
+    """Put checked messages in the outbox together; they are sent after the caller's transaction commits.
+
+    Must run inside the caller's transaction: the messages land with the change they announce, or not
+    at all. One INSERT writes them and one task, published on commit, sends them. A key already in the
+    outbox returns the existing message and sends nothing more. Returns one message per item, in order.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("notifications must be enqueued inside the caller's transaction.atomic()")
     if obj is not None and obj.pk is None:
         raise ValueError("save the object before enqueuing a notification about it")
-
+    if not items:
+        return []
     now = clock.now()
-    message = Message(
-        key=key,
-        channel=channel,
-        recipient=recipient,
-        subject=subject,
-        body=body,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        created_at=now,
-        next_attempt_at=now,
-    )
-    if _insert_unless_key_exists(message):
+    by_key: dict[str, Message] = {}
+    for item in items:
+        by_key.setdefault(
+            item.key,
+            Message(
+                key=item.key,
+                channel=item.channel,
+                recipient=item.recipient,
+                subject=item.subject,
+                body=item.body,
+                object_type=obj._meta.label_lower if obj is not None else "",
+                object_id=str(obj.pk) if obj is not None else "",
+                created_at=now,
+                next_attempt_at=now,
+            ),
+        )
+    new_ids = _insert_unless_key_exists(list(by_key.values()))
+    existing = [key for key, message in by_key.items() if message.pk is None]
+    if existing:
+        by_key.update({m.key: m for m in Message.objects.filter(key__in=existing)})
+    if new_ids:
         # tasks imports this module, hence the import here.
-        from .tasks import send_message
+        from .tasks import send_messages
 
         # robust: a broker that is down must not fail the caller's request after its data committed;
-        # the message stays pending and the sweep (send_pending) sends it later.
-        transaction.on_commit(lambda: send_message.delay(message.pk), robust=True)
-        return message
-    return Message.objects.get(key=key)
+        # the messages stay pending and the sweep (send_pending) sends them later.
+        transaction.on_commit(lambda: send_messages.delay(new_ids), robust=True)
+    return [by_key[item.key] for item in items]
 
 
-def _insert_unless_key_exists(message: Message) -> bool:
-    """One `INSERT … ON CONFLICT (key) DO NOTHING RETURNING id` (PostgreSQL, SQLite ≥ 3.35): True and
-    `message.pk` set if the row is new. `get_or_create` costs four statements (with its savepoint)."""
+def notification_enqueue(
+    *,
+    channel: str,
+    recipient: str,
+    subject: str,
+    body: str,
+    key: str,
+    obj: models.Model | None = None,
+    clock: Clock = system_clock,
+) -> Message:
+    """Put one e-mail or SMS in the outbox: `outgoing()` then `notifications_enqueue()`."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("notification_enqueue must be called inside the caller's transaction.atomic()")
+    item = outgoing(channel=channel, recipient=recipient, subject=subject, body=body, key=key)
+    (message,) = notifications_enqueue([item], obj=obj, clock=clock)
+    return message
+
+
+def _insert_unless_key_exists(messages: list[Message]) -> list[int]:
+    """One `INSERT … ON CONFLICT (key) DO NOTHING RETURNING id, key` for all of them (PostgreSQL, SQLite
+    ≥ 3.35): the ids of the new rows, also set on their messages; a message whose key exists keeps no pk.
+    `get_or_create` would cost four statements per message (with its savepoint)."""
     meta = Message._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields if f.column)
-    holders = ", ".join(["%s"] * len(fields))
-    values = [f.get_db_prep_save(f.pre_save(message, add=True), connection) for f in fields]
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    values = [f.get_db_prep_save(f.pre_save(m, add=True), connection) for m in messages for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({holders}) "
-            f"ON CONFLICT ({quote('key')}) DO NOTHING RETURNING {quote('id')}",
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([row] * len(messages))} "
+            f"ON CONFLICT ({quote('key')}) DO NOTHING RETURNING {quote('id')}, {quote('key')}",
             values,
         )
-        row = cursor.fetchone()
-    if row is None:
-        return False
-    message.pk = row[0]
-    message._state.adding, message._state.db = False, connection.alias
-    return True
+        inserted = {key: pk for pk, key in cursor.fetchall()}
+    ids = []
+    for message in messages:
+        if message.key in inserted:
+            message.pk = inserted[message.key]
+            message._state.adding, message._state.db = False, connection.alias
+            ids.append(message.pk)
+    return ids
 
 
 def _deliver(message: Message) -> None:

@@ -1,4 +1,4 @@
-"""Celery tasks: send one outbox message (with retries), and the periodic sweep of overdue ones."""
+"""Celery tasks: send outbox messages (with retries), and the periodic sweep of overdue ones."""
 
 from __future__ import annotations
 
@@ -23,6 +23,14 @@ def send_message(message_id: int) -> None:
     message = message_send(message_id=message_id, clock=system_clock)
     if message is not None and message.status == Message.Status.PENDING:
         send_message.apply_async((message_id,), countdown=retry_delay(message.attempts).total_seconds())
+
+
+@shared_task(ignore_result=True)
+def send_messages(message_ids: list[int]) -> None:
+    """Deliver the messages one transaction queued (one task for all of them, one publish on commit);
+    each is tried once and, if it failed, retried on its own as in `send_message`."""
+    for message_id in message_ids:
+        send_message(message_id)
 
 
 @shared_task(ignore_result=True)

@@ -229,7 +229,7 @@ def deadline_warn(*, clock: Clock = system_clock, cal: WorkingCalendar, due_soon
     """Warn whoever holds each open step, and its agency's leaders, once when it is due soon and once when
     it is late. Idempotent: the outbox key is per step and stage, so running it again sends nothing new."""
     from egov.accounts.models import OfficialRole
-    from egov.notifications.services import notification_enqueue
+    from egov.notifications.services import notifications_enqueue, outgoing
 
     now, sent = clock.now(), 0
     for run in StepRun.objects.filter(finished_at__isnull=True).select_related("dossier", "agency", "assignee"):
@@ -250,19 +250,22 @@ def deadline_warn(*, clock: Clock = system_clock, cal: WorkingCalendar, due_soon
             if stage is Timeliness.OVERDUE
             else _("Sắp đến hạn: hồ sơ %(code)s, bước %(step)s")
         ) % {"code": run.dossier.code, "step": run.name}
-        for person in people:
-            if not person.email:
-                continue
-            notification_enqueue(
+        body = (
+            _("Hạn của bước là %(due)s.") % {"due": due}
+            + " "
+            + _("Nếu cơ quan sẽ trễ hạn, lãnh đạo phải xin lỗi và hẹn lại ngày trả kết quả trước hạn.")
+        )
+        items = [
+            outgoing(
                 channel="email",
                 recipient=person.email,
                 subject=subject,
-                body=_("Hạn của bước là %(due)s.") % {"due": due}
-                + " "
-                + _("Nếu cơ quan sẽ trễ hạn, lãnh đạo phải xin lỗi và hẹn lại ngày trả kết quả trước hạn."),
+                body=body,
                 key=f"steprun:{run.pk}:{stage.value}:{person.pk}",
-                obj=run.dossier,
-                clock=clock,
             )
-            sent += 1
+            for person in people
+            if person.email
+        ]
+        notifications_enqueue(items, obj=run.dossier, clock=clock)
+        sent += len(items)
     return sent

@@ -215,8 +215,9 @@ def test_the_applicant_is_told_by_email_and_sms(
     sms.outbox.clear()
     first = submit(applicant, procedure, centre, clock, key="a")
     second = submit(applicant, procedure, centre, clock, key="b")
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True) as published:
         services.dossier_accept(actor=receiver, dossier=first, clock=clock)
+    assert len(published) == 1  # the e-mail and the SMS leave in one task, published once on commit
     with django_capture_on_commit_callbacks(execute=True):
         services.dossier_request_supplement(actor=receiver, dossier=second, items=["Bản chụp rõ hơn"], clock=clock)
     subjects = [m.subject for m in mail.outbox]

@@ -6,7 +6,7 @@ from django.db import transaction
 from egov.core.errors import DomainError
 from egov.notifications.models import Message
 from egov.notifications.selectors import message_list_for_object
-from egov.notifications.services import notification_enqueue
+from egov.notifications.services import notification_enqueue, notifications_enqueue, outgoing
 from egov.notifications.sms import SmsMessage
 from tests.notifications.conftest import EMAIL, PHONE
 
@@ -74,6 +74,26 @@ def test_the_same_key_gives_one_message_sent_once(sms_outbox, clock, django_capt
     assert callbacks == []
     assert first.pk == again.pk == later.pk and later.body == BODY
     assert Message.objects.count() == 1 and sms_outbox == [SmsMessage(to=PHONE, text=BODY)]
+
+
+def test_messages_queued_together_are_written_and_published_once_each_sent_once(
+    sms_outbox, mailoutbox, clock, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        earlier = _sms(key="dossier:1:received:sms", clock=clock)
+    items = [
+        outgoing(channel="email", recipient=EMAIL, subject="Tiếp nhận", body=BODY, key="dossier:1:received:email"),
+        outgoing(channel="sms", recipient=PHONE, subject="", body="khác", key="dossier:1:received:sms"),
+        outgoing(channel="sms", recipient=PHONE, subject="", body=BODY, key="dossier:1:supplement-1:sms"),
+    ]
+    with django_capture_on_commit_callbacks(execute=True) as published, transaction.atomic():
+        messages = notifications_enqueue(items, clock=clock)
+    assert len(published) == 1
+    assert [m.key for m in messages] == [item.key for item in items]
+    assert messages[1].pk == earlier.pk and messages[1].body == BODY  # already queued: kept as it was
+    assert [m.to for m in mailoutbox] == [[EMAIL]]
+    assert sms_outbox == [SmsMessage(to=PHONE, text=BODY)] * 2  # the earlier one and the new one, once each
+    assert set(Message.objects.values_list("status", flat=True)) == {"sent"} and Message.objects.count() == 3
 
 
 @pytest.mark.django_db(transaction=True)
