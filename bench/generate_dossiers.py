@@ -68,33 +68,35 @@ INSERT INTO dossiers_dossier (
   submitted_at, received_at, clock_start_at, due_at, statutory_due_at, finished_at, returned_at)
 SELECT gen_random_uuid(), 'nd118_2025', o.status, o.channel, p.name, p.duration_value, p.duration_unit, p.online_level,
   'Nguyễn Văn An', '', '0900000000', '', '', '', '', '', '', false, '{{}}', 0, o.r, o.r,
-  k.agency_id, %(user)s, k.procedure_id, '', '', o.timeliness,
+  k.agency_id, %(user)s::bigint, k.procedure_id, '', '', o.timeliness,
   o.r, o.r, o.r, o.due, o.due, o.f, CASE WHEN o.status = 'returned' THEN o.f END
 FROM ({outcomes}) o
 JOIN bench_pairs k ON k.k = o.pick
 JOIN catalog_procedure p ON p.id = k.procedure_id
 """
 
-# Common row randomness: u (outcome), pick (pair), ch (channel).
-BASE = """SELECT i, random() AS u, 1 + floor(random() * %(pairs)s)::int AS pick,
+# Common row randomness: u (outcome), pick (pair), ch (channel). Parameters carry casts: with server-side
+# binding (DATABASE_PREPARED) psycopg sends a small int as smallint, and generate_series(smallint, smallint)
+# is ambiguous.
+BASE = """SELECT i, random() AS u, 1 + floor(random() * %(pairs)s::int)::int AS pick,
   CASE WHEN random() < 0.55 THEN 'online' WHEN random() < 0.89 THEN 'desk' ELSE 'postal' END AS channel
-  FROM generate_series(%(lo)s, %(hi)s) i"""
+  FROM generate_series(%(lo)s::int, %(hi)s::int) i"""
 
 # One year: received in [1/1, 1/1 + span days), finished 1–481 hours later, so within the year. u picks the
 # outcome (withdrawn 0.3%, stopped 0.1%, open `open`, else resolved), v the timeliness of a resolved one.
 YEAR_OUTCOMES = f"""
 SELECT pick, channel, r,
-  CASE WHEN u < 0.004 + %(open)s THEN r + interval '15 days'
+  CASE WHEN u < 0.004 + %(open)s::float8 THEN r + interval '15 days'
        WHEN v < 0.70 THEN f + interval '1 day' * (1 + 5 * random())
        WHEN v < 0.95 THEN f + interval '1 minute' * (1 + 60 * random())
        ELSE r + (f - r) * random() END AS due,
-  CASE WHEN u < 0.004 OR u >= 0.004 + %(open)s THEN f END AS f,
-  CASE WHEN u < 0.003 THEN 'withdrawn' WHEN u < 0.004 THEN 'stopped' WHEN u < 0.004 + %(open)s THEN 'processing'
+  CASE WHEN u < 0.004 OR u >= 0.004 + %(open)s::float8 THEN f END AS f,
+  CASE WHEN u < 0.003 THEN 'withdrawn' WHEN u < 0.004 THEN 'stopped' WHEN u < 0.004 + %(open)s::float8 THEN 'processing'
        WHEN random() < 0.8 THEN 'returned' ELSE 'resolved' END AS status,
-  CASE WHEN u < 0.004 + %(open)s THEN '' WHEN v < 0.70 THEN 'early' WHEN v < 0.95 THEN 'on_time'
+  CASE WHEN u < 0.004 + %(open)s::float8 THEN '' WHEN v < 0.70 THEN 'early' WHEN v < 0.95 THEN 'on_time'
        ELSE 'overdue' END AS timeliness
 FROM (SELECT *, r + interval '1 hour' * (1 + 480 * random()) AS f, random() AS v FROM (
-  SELECT b.*, %(start)s::timestamptz + interval '1 day' * %(span)s * random() AS r FROM ({BASE}) b) x) y
+  SELECT b.*, %(start)s::timestamptz + interval '1 day' * %(span)s::float8 * random() AS r FROM ({BASE}) b) x) y
 """
 
 # The 2022 block: category by row number, finished (or open) as the published figures say.
