@@ -93,7 +93,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # PostgreSQL: a process keeps its connection (a new one costs a server process) and, with
     # server-side parameters, psycopg prepares a statement from its 5th use on that connection, so the
-    # server parses and plans the hot path's statements once (docs/dossiers.md, "Benchmark").
+    # server parses and plans the hot path's statements once (docs/dossiers.md, "Throughput benchmark").
     # Behind PgBouncer in transaction mode, before 1.21, set DATABASE_PREPARED=0.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
