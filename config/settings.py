@@ -195,6 +195,15 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="egov@lamdong.gov.vn")
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Public tracking (/tra-cuu/) answers to a dossier code and 4 digits of a phone number, so wrong tries
+# are counted (django-ratelimit, in the cache above: Redis, shared by all processes, in production) per
+# code and per client address. Past either rate ("tries/period") that code or address gets no answer
+# until its window ends. Per code is the real guard (10,000 possible digits); per address stays loose,
+# since many mobile users share one address.
+TRACK_FAILURES_PER_CODE = env.str("TRACK_FAILURES_PER_CODE", default="5/h")
+TRACK_FAILURES_PER_IP = env.str("TRACK_FAILURES_PER_IP", default="100/h")
+# Behind a reverse proxy: the request header with the client's address (e.g. HTTP_X_REAL_IP).
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
 # The working-day calendar is cached this long at most (changes through the services drop it at once).
 CALENDAR_CACHE_SECONDS = env.int("CALENDAR_CACHE_SECONDS", default=300)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import get_usage
 
 from egov.accounts.selectors import user_acts_for, user_businesses
 from egov.catalog import eforms
@@ -239,15 +241,47 @@ def document_download(request: HttpRequest, public_id: str) -> FileResponse:
     )
 
 
+def _track_wait(request: HttpRequest, code: str, *, failed: bool = False) -> int:
+    """Seconds before this code, or anything from this address, may be tracked again (0: now).
+
+    `failed` counts one more wrong try first. Rates: settings.TRACK_FAILURES_PER_CODE and _PER_IP.
+    """
+    wait = 0
+    for group, key, rate in (
+        ("dossiers.track.code", lambda _group, _request: code, settings.TRACK_FAILURES_PER_CODE),
+        ("dossiers.track.ip", "ip", settings.TRACK_FAILURES_PER_IP),
+    ):
+        usage = get_usage(request, group=group, key=key, rate=rate, increment=failed)
+        if usage is not None and (usage["should_limit"] or usage["count"] >= usage["limit"]):
+            wait = max(wait, usage["time_left"], 60)  # time_left is -1 when the cache could not count
+    return wait
+
+
 def track(request: HttpRequest) -> HttpResponse:
-    """Public: the dossier code and the last 4 digits of the applicant's phone; verifies a slip's code too."""
+    """Public: the dossier code and the last 4 digits of the applicant's phone; verifies a slip's code too.
+
+    Wrong tries are counted per code and per address; past the limit the page answers nothing (429).
+    """
     form = TrackForm(request.GET or None)
-    dossier, slip_check = None, None
+    dossier, slip_check, wait = None, None, 0
     if request.GET and form.is_valid():
-        try:
-            dossier = selectors.dossier_track(form.cleaned_data["ma"], form.cleaned_data["so"])
-        except NotFound:
-            form.add_error(None, _("Không tìm thấy hồ sơ với mã và số điện thoại này."))
+        code = form.cleaned_data["ma"].strip().upper()
+        wait = _track_wait(request, code)
+        if wait:
+            form.add_error(
+                None,
+                _(
+                    "Đã nhập sai quá nhiều lần. Hãy thử lại sau %(minutes)s phút, "
+                    "hoặc đăng nhập để xem các hồ sơ của mình."
+                )
+                % {"minutes": -(-wait // 60)},
+            )
+        else:
+            try:
+                dossier = selectors.dossier_track(code, form.cleaned_data["so"])
+            except NotFound:
+                _track_wait(request, code, failed=True)
+                form.add_error(None, _("Không tìm thấy hồ sơ với mã và số điện thoại này."))
     digest = request.GET.get("h", "").strip().lower()
     if digest and request.GET.get("ma"):
         slip_check = (
@@ -266,7 +300,9 @@ def track(request: HttpRequest) -> HttpResponse:
             "timeline": dossier.timeline.all() if dossier else [],
             "slip_check": slip_check,
             "digest": digest,
+            "locked": bool(wait),
         },
+        status=429 if wait else 200,
     )
 
 

@@ -55,6 +55,40 @@ def test_tracking_by_code_and_last_four_digits(client, submitted):
         assert "Không tìm thấy hồ sơ" in page and "Mới đăng ký" not in page
 
 
+def test_guessing_the_phone_digits_locks_tracking_of_that_code(client, submitted, settings):
+    settings.TRACK_FAILURES_PER_CODE = "5/h"
+    url, code = reverse("dossiers:track"), submitted.code
+    for digits in ("0000", "0001", "0002", "0003", "0004"):
+        assert client.get(url, {"ma": code, "so": digits}).status_code == 200
+    # Five wrong tries: now even the right digits get no answer, from any address, for this code only.
+    for address in ("127.0.0.1", "203.0.113.9"):
+        locked = client.get(url, {"ma": code.lower(), "so": "5678"}, REMOTE_ADDR=address)
+        page = locked.content.decode()
+        assert locked.status_code == 429 and "Đã nhập sai quá nhiều lần" in page
+        assert "Mới đăng ký" not in page and submitted.applicant_name not in page
+        assert reverse("dossiers:mine") in page  # the applicant can still sign in and see it
+    other = client.get(url, {"ma": "000.00.02.H39-260310-9999", "so": "5678"})
+    assert other.status_code == 200 and "Không tìm thấy hồ sơ" in other.content.decode()
+
+
+def test_one_address_guessing_across_codes_is_stopped_and_others_are_not(client, submitted, settings):
+    settings.TRACK_FAILURES_PER_IP = "3/h"
+    url = reverse("dossiers:track")
+    for n in range(3):
+        client.get(url, {"ma": f"000.00.02.H39-260310-{n:04d}", "so": "5678"}, REMOTE_ADDR="198.51.100.7")
+    blocked = client.get(url, {"ma": submitted.code, "so": "5678"}, REMOTE_ADDR="198.51.100.7")
+    assert blocked.status_code == 429 and "Mới đăng ký" not in blocked.content.decode()
+    elsewhere = client.get(url, {"ma": submitted.code, "so": "5678"}, REMOTE_ADDR="192.0.2.1")
+    assert elsewhere.status_code == 200 and "Mới đăng ký" in elsewhere.content.decode()
+
+
+def test_right_answers_are_not_counted_as_tries(client, submitted, settings):
+    settings.TRACK_FAILURES_PER_CODE = settings.TRACK_FAILURES_PER_IP = "2/h"
+    url = reverse("dossiers:track")
+    for _ in range(10):
+        assert "Mới đăng ký" in client.get(url, {"ma": submitted.code, "so": "5678"}).content.decode()
+
+
 def test_desk_queue_check_and_accept(client, receiver, submitted):
     client.force_login(receiver)
     assert submitted.code in client.get(reverse("dossiers_office:queue")).content.decode()
