@@ -28,6 +28,7 @@ from egov.core.audit import audit_record
 from egov.core.calendar import add_working_time, due_after_pauses, grade_finished, working_time_between
 from egov.core.clock import Clock, ensure_aware, system_clock
 from egov.core.errors import DomainError, PermissionDenied
+from egov.core.phone import phone_normalize
 from egov.core.selectors import working_calendar
 from egov.identity.selectors import user_assurance_level
 from egov.notifications.services import notifications_enqueue, outgoing
@@ -313,6 +314,12 @@ def _new_dossier(
 ) -> Dossier:
     if not applicant.name.strip() or not applicant.phone.strip():
         raise DomainError("dossiers.applicant_required", _("Cần họ tên và số điện thoại của người nộp."))
+    phone = phone_normalize(applicant.phone)
+    if phone is None:
+        raise DomainError("dossiers.bad_phone", _("Số điện thoại của người nộp không hợp lệ."))
+    proxy_phone = phone_normalize(applicant.proxy_phone) if applicant.proxy_phone.strip() else ""
+    if proxy_phone is None:
+        raise DomainError("dossiers.bad_phone", _("Số điện thoại của người được ủy quyền không hợp lệ."))
     if channel == Channel.POSTAL and not postal_waybill.strip():
         raise DomainError("dossiers.waybill_required", _("Hồ sơ qua bưu chính cần số vận đơn."))
     now = clock.now()
@@ -331,13 +338,13 @@ def _new_dossier(
         online_level=procedure.online_level,
         applicant=applicant_user,
         applicant_name=applicant.name.strip(),
-        applicant_phone=applicant.phone.strip(),
+        applicant_phone=phone,
         applicant_personal_id=applicant.personal_id,
         applicant_email=applicant.email,
         applicant_address=applicant.address,
         proxy_name=applicant.proxy_name,
         proxy_personal_id=applicant.proxy_personal_id,
-        proxy_phone=applicant.proxy_phone,
+        proxy_phone=proxy_phone,
         postal_waybill=postal_waybill.strip(),
         result_by_post=result_by_post,
         form_data=form_data,
@@ -705,7 +712,6 @@ def _own_draft(actor: Any, draft: Draft) -> Draft:
     return draft
 
 
-@transaction.atomic
 def draft_save(
     *,
     actor: Any,
@@ -714,60 +720,69 @@ def draft_save(
     agency: Agency | None = None,
     form_data: dict[str, Any] | None = None,
     form_version: FormVersion | None = None,
+    uploads: Sequence[tuple[Component | None, UploadedFile]] = (),
     clock: Clock = system_clock,
 ) -> Draft:
-    """Create or update a draft application (saved and resumed later by its owner)."""
+    """Create or update a draft application (saved and resumed later by its owner), with any new files:
+    the draft and all of them are kept, or, if one file is refused, nothing is."""
     if not getattr(actor, "is_authenticated", False) or actor.kind == "official":
         raise PermissionDenied("dossiers.citizens_only", _("Chỉ công dân, doanh nghiệp nộp hồ sơ trực tuyến."))
     _check_procedure(procedure, Channel.ONLINE)
-    now = clock.now()
-    if draft is None:
-        draft = Draft.objects.create(owner=actor, procedure=procedure, created_at=now, updated_at=now)
-        action = "dossiers.draft.create"
-    else:
-        draft = _own_draft(actor, draft)
-        action = "dossiers.draft.update"
-    if agency is not None:
-        draft.agency = agency
-    if form_data is not None:
-        draft.form_data, draft.form_version = form_data, form_version
-    draft.updated_at = now
-    draft.save()
-    audit_record(actor=actor, action=action, obj=draft, changes={"fields": len(draft.form_data)}, clock=clock)
-    return draft
+
+    def work(stored: _Stored) -> Draft:
+        now = clock.now()
+        if draft is None:
+            kept = Draft.objects.create(owner=actor, procedure=procedure, created_at=now, updated_at=now)
+            action = "dossiers.draft.create"
+        else:
+            kept = _own_draft(actor, draft)
+            action = "dossiers.draft.update"
+        if agency is not None:
+            kept.agency = agency
+        if form_data is not None:
+            kept.form_data, kept.form_version = form_data, form_version
+        kept.updated_at = now
+        kept.save()
+        audit_record(actor=actor, action=action, obj=kept, changes={"fields": len(kept.form_data)}, clock=clock)
+        for component, upload in uploads:
+            _draft_file_keep(actor, kept, component, upload, stored, clock)
+        return kept
+
+    return _with_file_cleanup(work)
+
+
+def _draft_file_keep(
+    actor: Any, locked: Draft, component: Component | None, upload: UploadedFile, stored: _Stored, clock: Clock
+) -> DraftFile:
+    if component is not None and component.procedure_id != locked.procedure_id:
+        raise DomainError("dossiers.bad_component", _("Giấy tờ không thuộc thủ tục này."))
+    result = check_upload(upload)
+    kept = DraftFile(
+        draft=locked,
+        component=component,
+        name=component.name if component else (upload.name or ""),
+        original_filename=(upload.name or "")[:255],
+        content_type=result.content_type,
+        size=result.size,
+        sha256=result.sha256,
+        uploaded_at=clock.now(),
+    )
+    kept.file.save("upload", upload, save=False)
+    stored.names.append(kept.file.name or "")
+    kept.save()
+    locked.updated_at = clock.now()
+    locked.save(update_fields=["updated_at"])
+    audit_record(actor=actor, action="dossiers.draft.file_add", obj=locked, changes={"file": kept.name}, clock=clock)
+    return kept
 
 
 def draft_file_add(
     *, actor: Any, draft: Draft, component: Component | None, upload: UploadedFile, clock: Clock = system_clock
 ) -> DraftFile:
     """Keep one checked file in the draft."""
-
-    def work(stored: _Stored) -> DraftFile:
-        locked = _own_draft(actor, draft)
-        if component is not None and component.procedure_id != locked.procedure_id:
-            raise DomainError("dossiers.bad_component", _("Giấy tờ không thuộc thủ tục này."))
-        result = check_upload(upload)
-        kept = DraftFile(
-            draft=locked,
-            component=component,
-            name=component.name if component else (upload.name or ""),
-            original_filename=(upload.name or "")[:255],
-            content_type=result.content_type,
-            size=result.size,
-            sha256=result.sha256,
-            uploaded_at=clock.now(),
-        )
-        kept.file.save("upload", upload, save=False)
-        stored.names.append(kept.file.name or "")
-        kept.save()
-        locked.updated_at = clock.now()
-        locked.save(update_fields=["updated_at"])
-        audit_record(
-            actor=actor, action="dossiers.draft.file_add", obj=locked, changes={"file": kept.name}, clock=clock
-        )
-        return kept
-
-    return _with_file_cleanup(work)
+    return _with_file_cleanup(
+        lambda stored: _draft_file_keep(actor, _own_draft(actor, draft), component, upload, stored, clock)
+    )
 
 
 def _check_form(draft: Draft) -> None:

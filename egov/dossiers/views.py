@@ -56,13 +56,20 @@ def _save_draft(request: HttpRequest, procedure: Any, draft: Any, form: Any, age
     """Keep what has been typed and attached so far, checked only as files (a draft may be incomplete)."""
     raw = {name[3:]: request.POST.get(name, "") for name in form.fields if name.startswith("ef_")}
     agency = agencies.filter(pk=request.POST.get("agency") or 0).first()
-    draft = services.draft_save(
-        actor=request.user, procedure=procedure, draft=draft, agency=agency, form_data=raw, form_version=version
+    uploads = [
+        (component, upload)
+        for component in procedure.components.all()
+        for upload in request.FILES.getlist(f"component_{component.pk}")
+    ]
+    return services.draft_save(
+        actor=request.user,
+        procedure=procedure,
+        draft=draft,
+        agency=agency,
+        form_data=raw,
+        form_version=version,
+        uploads=uploads,
     )
-    for component in procedure.components.all():
-        for upload in request.FILES.getlist(f"component_{component.pk}"):
-            services.draft_file_add(actor=request.user, draft=draft, component=component, upload=upload)
-    return draft
 
 
 @login_required
@@ -135,9 +142,8 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                     agency=data["agency"],
                     form_data=values,
                     form_version=version,
+                    uploads=_uploads(form, procedure),
                 )
-                for component, upload in _uploads(form, procedure):
-                    services.draft_file_add(actor=request.user, draft=draft, component=component, upload=upload)
                 dossier = services.draft_submit(
                     actor=request.user,
                     draft=draft,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from egov.core.clock import Clock, system_clock
 from egov.core.errors import DomainError
 from egov.core.outbox import backoff, requeue_overdue
+from egov.core.phone import phone_normalize
 from egov.core.pii import mask_pii
 
 from .models import KEY_MAX_LENGTH, SUBJECT_MAX_LENGTH, Message, mask_recipient
@@ -32,10 +32,6 @@ MAX_RETRY_DELAY = timedelta(hours=1)
 # A pending message this long past its due time lost its task (worker crash, broker down): re-queue it.
 SWEEP_GRACE = timedelta(minutes=1)
 SWEEP_BATCH = 500
-
-_PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
-# Vietnamese numbers are 10-11 digits (0xx...) or +84 followed by 9-10; the same range mask_pii hides.
-_PHONE = re.compile(r"\+?\d{9,13}")
 
 
 def max_attempts() -> int:
@@ -65,9 +61,8 @@ def _clean_recipient(channel: str, recipient: str) -> str:
                 "notifications.bad_email", _("Địa chỉ thư điện tử nhận thông báo không hợp lệ.")
             ) from None
         return recipient
-    # Numbers are stored without separators, so that log masking (which looks for digit runs) recognises them.
-    phone = _PHONE_SEPARATORS.sub("", recipient)
-    if not _PHONE.fullmatch(phone):
+    phone = phone_normalize(recipient)
+    if phone is None:
         raise DomainError("notifications.bad_phone", _("Số điện thoại nhận tin nhắn không hợp lệ."))
     return phone
 

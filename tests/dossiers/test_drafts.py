@@ -1,6 +1,8 @@
 """A draft is saved, resumed, given files, and submitted as a dossier that keeps those files."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from egov.core.errors import DomainError, PermissionDenied
 from egov.dossiers import services
@@ -47,3 +49,16 @@ def test_nobody_else_touches_a_draft(applicant, procedure, centre, clock, _media
     with pytest.raises(PermissionDenied):
         services.draft_submit(actor=stranger, draft=draft, idempotency_key="x", clock=clock)
     assert not any(p.is_file() for p in _media.rglob("*"))
+
+
+def test_saving_a_draft_with_one_bad_file_keeps_nothing(client, applicant, procedure, centre, _media):
+    client.force_login(applicant)
+    first, second = procedure.components.order_by("position")
+    bad = SimpleUploadedFile("x.pdf", b"MZ not a pdf at all" * 10, content_type="application/pdf")
+    response = client.post(
+        reverse("dossiers:apply", args=[procedure.code]),
+        {"save_draft": "1", "agency": centre.pk, f"component_{first.pk}": pdf(), f"component_{second.pk}": bad},
+    )
+    assert response.status_code == 400 and "không phải" in response.content.decode()
+    assert not Draft.objects.exists() and not DraftFile.objects.exists()
+    assert not [path for path in _media.rglob("*") if path.is_file()]  # the good file is not left behind

@@ -10,9 +10,10 @@ from openpyxl import load_workbook
 
 from egov.accounts.models import Role
 from egov.core.clock import VN_TZ
+from egov.core.errors import DomainError
 from egov.core.selectors import working_calendar
 from egov.dossiers import services
-from egov.dossiers.models import Status
+from egov.dossiers.models import Dossier, Status
 from egov.dossiers.register import register_workbook
 from egov.dossiers.services import Applicant, dossier_transition
 from tests.factories import official
@@ -140,3 +141,26 @@ def test_the_page_query_count_does_not_grow_with_lines(
 def test_a_citizen_cannot_reach_it_signed_out(client):
     response = client.get(reverse("dossiers_office:tracking_book"))
     assert response.status_code == 302  # to the sign-in page
+
+
+def test_the_desk_is_told_when_a_phone_number_is_not_one_and_nothing_is_saved(procedure, centre, receiver, clock):
+    for phone, proxy_phone in (("không có", ""), ("0912345678", "12")):
+        with pytest.raises(DomainError, match="không hợp lệ"):
+            services.dossier_register_at_desk(
+                actor=receiver,
+                procedure=procedure,
+                agency=centre,
+                applicant=Applicant(name="Trần Văn Bình", phone=phone, proxy_name="Lê C", proxy_phone=proxy_phone),
+                attachments=[],
+                clock=clock,
+            )
+    assert not Dossier.objects.exists()
+    dossier = services.dossier_register_at_desk(
+        actor=receiver,
+        procedure=procedure,
+        agency=centre,
+        applicant=Applicant(name="Trần Văn Bình", phone="0912 345.678"),
+        attachments=[],
+        clock=clock,
+    )
+    assert dossier.applicant_phone == "0912345678"  # kept as the SMS gateway and the tracking page read it
