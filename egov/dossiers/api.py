@@ -5,7 +5,6 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Header, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -141,7 +140,9 @@ def draft_file_upload(
     draft = _own_draft(request, draft_id)
     component = None
     if component_id is not None:
-        component = get_object_or_404(draft.procedure.components, pk=component_id)
+        component = draft.procedure.components.filter(pk=component_id).first()
+        if component is None:
+            raise NotFound("dossiers.bad_component", _("Giấy tờ không thuộc thủ tục này."))
     return Status(201, services.draft_file_add(actor=request.user, draft=draft, component=component, upload=file))
 
 

@@ -94,6 +94,17 @@ def receiving_agencies(procedure: Procedure) -> QuerySet[Agency]:
     return Agency.objects.filter(q, is_active=True).order_by("level", "name_folded")
 
 
+def agency_receives(agency: Agency, procedure: Procedure) -> bool:
+    """Whether a dossier of `procedure` may be filed with `agency`: one of `receiving_agencies(procedure)`
+    (the same rule, on one loaded agency), or the procedure's own agency, which may keep its own one-stop
+    desk (as departments did before the service centre took reception over; the reports' history has them)."""
+    return agency.is_active and (
+        (procedure.at_province and agency.kind == Agency.Kind.SERVICE_CENTRE and agency.level == Level.PROVINCE)
+        or (procedure.at_commune and agency.level == Level.COMMUNE)
+        or agency.pk == procedure.owner_id
+    )
+
+
 def draft_list_for_owner(user: Any) -> QuerySet[Draft]:
     if not getattr(user, "is_authenticated", False):
         return Draft.objects.none()

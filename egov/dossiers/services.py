@@ -54,6 +54,7 @@ from .models import (
     Status,
     TimelineEvent,
 )
+from .selectors import agency_receives
 from .slip_issue import slip_issue
 from .slips import SlipKind, render_html
 from .status import allowed
@@ -246,6 +247,16 @@ def _check_procedure(procedure: Procedure, channel: str) -> None:
         raise DomainError("dossiers.not_online", _("Thủ tục này không nộp trực tuyến được; vui lòng nộp trực tiếp."))
 
 
+def _check_receives(procedure: Procedure, agency: Agency) -> None:
+    """Online, the applicant picks where to file: only an agency that receives this procedure."""
+    if not agency_receives(agency, procedure):
+        raise DomainError(
+            "dossiers.agency_not_receiving",
+            _("%(agency)s không tiếp nhận hồ sơ của thủ tục này."),
+            agency=agency.name,
+        )
+
+
 def _check_assurance(actor: Any, procedure: Procedure) -> None:
     """A procedure may require the applicant to have signed in through VNeID at a minimum level."""
     if procedure.min_assurance_level and user_assurance_level(actor) < procedure.min_assurance_level:
@@ -386,6 +397,7 @@ def dossier_submit_online(
 
     def work(stored: _Stored) -> Dossier:
         _check_procedure(procedure, Channel.ONLINE)
+        _check_receives(procedure, agency)
         _check_components(procedure, attachments)
         applicant = Applicant(
             name=actor.full_name,
@@ -738,6 +750,7 @@ def draft_save(
             kept = _own_draft(actor, draft)
             action = "dossiers.draft.update"
         if agency is not None:
+            _check_receives(procedure, agency)
             kept.agency = agency
         if form_data is not None:
             kept.form_data, kept.form_version = form_data, form_version

@@ -3,8 +3,10 @@
 import pytest
 
 from egov.dossiers.models import Dossier
+from egov.dossiers.selectors import agency_receives, receiving_agencies
+from egov.org.models import Agency
 from tests.dossiers.conftest import pdf
-from tests.factories import UserFactory
+from tests.factories import ProcedureFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +72,42 @@ def test_the_api_is_in_the_openapi_document(client, db):
         "/api/v1/dossiers/{code}",
     ):
         assert path in paths
+
+
+def test_only_an_agency_that_receives_the_procedure_can_be_chosen(client, applicant, procedure, centre, lam_dong):
+    construction = lam_dong["so-xay-dung"]
+    assert construction not in receiving_agencies(procedure)
+    client.force_login(applicant)
+    refused = client.post(
+        "/api/v1/drafts",
+        {"procedure_code": procedure.code, "agency_eid_code": construction.eid_code},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and refused.json()["code"] == "dossiers.agency_not_receiving"
+    assert "không tiếp nhận hồ sơ của thủ tục này" in refused.json()["message"]
+    draft_id = client.post(
+        "/api/v1/drafts", {"procedure_code": procedure.code}, content_type="application/json"
+    ).json()["id"]
+    patched = client.patch(
+        f"/api/v1/drafts/{draft_id}", {"agency_eid_code": construction.eid_code}, content_type="application/json"
+    )
+    assert patched.status_code == 400
+    assert client.get(f"/api/v1/drafts/{draft_id}").json()["agency_eid_code"] is None
+    # The one-agency rule and the list the form offers agree, for every agency of the province; the
+    # procedure's own agency may also receive (its own desk).
+    for kind in ({"at_province": True, "at_commune": False}, {"at_province": False, "at_commune": True}):
+        other = ProcedureFactory(published=True, owner=lam_dong["so-tu-phap"], **kind)
+        offered = set(receiving_agencies(other))
+        assert offered and {a for a in Agency.objects.all() if agency_receives(a, other)} == offered | {other.owner}
+
+
+def test_a_component_of_another_procedure_is_refused_in_vietnamese(client, applicant, procedure, centre):
+    foreign = ProcedureFactory(published=True).components.first()
+    client.force_login(applicant)
+    draft_id = client.post(
+        "/api/v1/drafts",
+        {"procedure_code": procedure.code, "agency_eid_code": centre.eid_code},
+        content_type="application/json",
+    ).json()["id"]
+    response = client.post(f"/api/v1/drafts/{draft_id}/files", {"component_id": foreign.pk, "file": pdf()})
+    assert response.status_code == 404 and response.json()["message"] == "Giấy tờ không thuộc thủ tục này."
