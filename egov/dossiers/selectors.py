@@ -134,9 +134,9 @@ def rating_summary_by_agency() -> QuerySet[Agency]:
 
 
 def rating_list_for_official(user: Any) -> QuerySet[Rating]:
-    """The ratings of the official's agencies, newest first."""
-    return (
-        Rating.objects.filter(dossier__in=dossier_list_for_official(user).values("pk"))
-        .select_related("dossier", "agency")
-        .order_by("-created_at")
-    )
+    """The ratings of the official's agencies (every agency's for a province administrator), newest first.
+
+    A rating is of the agency that received the dossier: handling one step of it does not show its rating.
+    """
+    qs = Rating.objects.select_related("dossier", "agency").order_by("-created_at")
+    return qs if user_is_province_admin(user) else qs.filter(agency__in=user_agencies(user))

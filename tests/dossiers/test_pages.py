@@ -33,6 +33,7 @@ def test_citizen_applies_and_sees_the_dossier(client, applicant, submitted):
     client.force_login(applicant)
     page = client.get(reverse("dossiers:detail", args=[submitted.code])).content.decode()
     assert submitted.code in page and "Mới đăng ký" in page and "Giấy chứng sinh" in page
+    assert applicant.full_name in page  # signed in, the timeline says who acted
     assert submitted.code in client.get(reverse("dossiers:mine")).content.decode()
 
 
@@ -49,6 +50,7 @@ def test_tracking_by_code_and_last_four_digits(client, submitted):
     url = reverse("dossiers:track")
     page = client.get(url, {"ma": submitted.code, "so": "5678"}).content.decode()
     assert "Mới đăng ký" in page and submitted.procedure_name in page
+    assert submitted.applicant_name not in page  # anyone with the code and 4 digits: no name
     wrong = client.get(url, {"ma": submitted.code, "so": "0000"}).content.decode()
     unknown = client.get(url, {"ma": "000.00.02.H39-260310-9999", "so": "5678"}).content.decode()
     for page in (wrong, unknown):

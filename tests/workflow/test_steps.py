@@ -351,6 +351,9 @@ def test_officials_read_their_agencys_ratings_only(client, setting, clock):
     )
     client.force_login(people["desk"])
     assert "Phải đi lại nhiều lần" in client.get(reverse("dossiers_office:ratings")).content.decode()
+    # The department handled a step of this commune's dossier: the rating is of the commune, not theirs.
+    client.force_login(people["specialist"])
+    assert "Phải đi lại nhiều lần" not in client.get(reverse("dossiers_office:ratings")).content.decode()
     client.force_login(
         official(dossier.procedure.owner.children.first() or people["other"].roles.first().agency, Role.RECEIVER)
     )
