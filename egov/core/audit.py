@@ -29,7 +29,7 @@ def audit_record(
     return AuditEvent.objects.create(
         at=clock.now(),
         actor=actor if is_user else None,
-        actor_label=(actor.get_username() if is_user else str(actor or "system"))[:200],
+        actor_label=_actor_label(actor, is_user)[:200],
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
@@ -37,6 +37,16 @@ def audit_record(
         changes=_jsonable(changes or {}),
         reason=reason,
     )
+
+
+def _actor_label(actor: Any, is_user: bool) -> str:
+    """An official by username; a citizen or a business by name, since their username is an ID number or a
+    tax code (the `actor` key still says exactly who)."""
+    if not is_user:
+        return str(actor or "system")
+    if getattr(actor, "is_official", False):
+        return str(actor.get_username())
+    return str(getattr(actor, "full_name", "") or actor.public_id)
 
 
 def diff_fields(obj: models.Model, new_values: dict[str, Any], fields: Iterable[str] | None = None) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from egov.core.errors import DomainError
 from egov.core.models import AuditEvent, WorkingDayOverride
 from egov.core.selectors import audit_events_for, working_calendar
 from egov.core.services import working_day_override_delete, working_day_override_set
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +71,13 @@ def test_database_refuses_to_change_the_audit_trail(province_admin):
     with pytest.raises(ProgrammingError, match="append-only"), transaction.atomic(), connection.cursor() as cur:
         cur.execute("UPDATE core_auditevent SET reason = 'tampered' WHERE id = %s", [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).reason == ""
+
+
+def test_a_citizens_id_number_is_not_the_audit_label(db, clock):
+
+    citizen = UserFactory(citizen=True, full_name="Nguyễn Văn An")
+    assert citizen.get_username().isdigit()  # a citizen signs in with their ID number
+    with transaction.atomic():
+        event = audit_record(actor=citizen, action="accounts.test", obj=citizen, clock=clock)
+    assert event.actor == citizen and event.actor_label == "Nguyễn Văn An"
+    assert citizen.get_username() not in event.actor_label
