@@ -28,7 +28,7 @@ from . import selectors, services
 from .forms import DeskRegisterForm, RefuseForm, SupplementRequestForm
 from .models import Status
 from .register import register_agencies, register_dossiers, register_lines, register_query, register_workbook
-from .services import DESK_ROLES, Applicant, Attachment
+from .services import DESK_ROLES, Applicant, Attachment, user_at_desk
 
 desk_required = allowed_only(
     lambda user: bool(user_agencies(user)), gettext_lazy("Trang này dành cho cán bộ Bộ phận Một cửa.")
@@ -74,7 +74,7 @@ def check(request: HttpRequest, code: str) -> HttpResponse:
             "slips": dossier.slips.all(),
             "supplement_form": SupplementRequestForm(),
             "refuse_form": RefuseForm(),
-            "can_decide": dossier.status == Status.NEW,
+            "can_decide": dossier.status == Status.NEW and user_at_desk(request.user, dossier.agency),
         },
     )
 

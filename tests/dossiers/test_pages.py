@@ -91,6 +91,16 @@ def test_right_answers_are_not_counted_as_tries(client, submitted, settings):
         assert "Mới đăng ký" in client.get(url, {"ma": submitted.code, "so": "5678"}).content.decode()
 
 
+def test_a_province_administrator_sees_the_dossier_but_does_not_receive_it(client, province_admin, submitted):
+    client.force_login(province_admin)
+    page = client.get(reverse("dossiers_office:check", args=[submitted.code])).content.decode()
+    assert submitted.code in page and "Tiếp nhận, lập giấy hẹn" not in page
+    client.post(reverse("dossiers_office:accept", args=[submitted.code]))
+    client.post(reverse("dossiers_office:refuse", args=[submitted.code]), {"reason": "Không"})
+    submitted.refresh_from_db()
+    assert submitted.status == Status.NEW and not submitted.slips.exists()
+
+
 def test_desk_queue_check_and_accept(client, receiver, submitted):
     client.force_login(receiver)
     assert submitted.code in client.get(reverse("dossiers_office:queue")).content.decode()
