@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, models
+from django.utils import timezone
 
 from .clock import Clock, system_clock
 from .models import AuditEvent
@@ -66,6 +67,8 @@ def _jsonable(value: Any) -> Any:
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
         return [_jsonable(v) for v in value]
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).isoformat()  # one offset (Vietnam's) for every moment in the trail
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):

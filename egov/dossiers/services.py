@@ -120,11 +120,14 @@ def dossier_transition(
     reason: str = "",
     note: str = "",
     also_save: Sequence[str] = (),
+    changes: dict[str, Any] | None = None,
     clock: Clock = system_clock,
 ) -> Dossier:
     """The one way to change a dossier's status: checked against the table, audited, on the timeline.
 
-    `also_save` names fields the caller changed with the status, written in the same UPDATE.
+    `also_save` names fields the caller changed with the status, written in the same UPDATE; the audit
+    event records their new values, and `changes` adds what else the action changed. Its reason is
+    `reason`, else the timeline's note.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("dossier_transition must run inside the calling service's transaction")
@@ -155,8 +158,12 @@ def dossier_transition(
         actor=actor,
         action=f"dossiers.dossier.{to}",
         obj=dossier,
-        changes={"status": [current, to]},
-        reason=reason,
+        changes={
+            "status": [current, to],
+            **{name: dossier.serializable_value(name) for name in also_save},
+            **(changes or {}),
+        },
+        reason=reason or note,
         clock=clock,
     )
     return dossier
@@ -641,7 +648,6 @@ def dossier_request_supplement(
             _("Đã yêu cầu bổ sung một lần; yêu cầu lần nữa phải ghi rõ lý do."),
         )
     dossier.supplement_requests += 1
-    dossier.save(update_fields=["supplement_requests", "paused_at"])
     text = "\n".join(f"{i}. {item}" for i, item in enumerate(wanted, start=1))
     dossier_transition(
         actor=actor,
@@ -649,6 +655,8 @@ def dossier_request_supplement(
         to=Status.SUPPLEMENT,
         reason=reason_for_another or note,
         note=f"{note}\n{text}".strip(),
+        also_save=("supplement_requests", "paused_at"),
+        changes={"items": wanted},
         clock=clock,
     )
     slip_issue(dossier=dossier, kind=SlipKind.SUPPLEMENT, actor=actor, clock=clock, items=tuple(wanted), reason=note)
@@ -680,14 +688,23 @@ def dossier_refuse(*, actor: Any, dossier: Dossier, reason: str, clock: Clock = 
     return dossier
 
 
-def dossier_clock_resume(dossier: Dossier, clock: Clock) -> None:
-    """The legal clock runs again: the due moment (and the open step's) move by the paused office time."""
+def dossier_clock_resume(dossier: Dossier, clock: Clock, *, actor: Any, reason: str) -> None:
+    """The legal clock runs again: the due moment (and the open step's) move by the paused office time,
+    audited with `reason` (what the applicant did)."""
     cal, now = working_calendar(), clock.now()
     paused_from, due = dossier.paused_at, dossier.due_at
     assert paused_from is not None and due is not None
     dossier.due_at = due_after_pauses(due, [(paused_from, now)], cal)
     dossier.paused_at = None
     dossier.save(update_fields=["due_at", "paused_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="dossiers.dossier.clock_resume",
+        obj=dossier,
+        changes={"due_at": [due, dossier.due_at], "paused": [paused_from, now]},
+        reason=reason,
+        clock=clock,
+    )
     run = workflow_selectors.open_step(dossier)
     if run is not None:
         workflow.step_pause_shift(run=run, paused_from=paused_from, paused_until=now, cal=cal)
@@ -711,11 +728,13 @@ def dossier_supplement_submit(
         back_to = previous.status_from if previous else Status.NEW
         text = note or _("Đã bổ sung giấy tờ")
         if back_to == Status.PROCESSING and locked.paused_at and locked.due_at:
-            dossier_clock_resume(locked, clock)
+            dossier_clock_resume(locked, clock, actor=actor, reason=_("Đã bổ sung giấy tờ"))
             text += " " + _("Thời gian chờ bổ sung không tính: hẹn trả kết quả lùi đến %(due)s.") % {
                 "due": f"{ensure_aware(locked.due_at):%H:%M %d/%m/%Y}"
             }
-        return dossier_transition(actor=actor, dossier=locked, to=back_to, note=text, clock=clock)
+        return dossier_transition(
+            actor=actor, dossier=locked, to=back_to, note=text, changes={"documents": len(attachments)}, clock=clock
+        )
 
     return _with_file_cleanup(work)
 
@@ -963,7 +982,8 @@ def dossier_step_return(*, actor: Any, dossier: Dossier, reason: str, clock: Clo
     """Send the dossier back to its previous step with the reason."""
     dossier = _locked(dossier)
     run = workflow_selectors.open_step(dossier)
-    if run is None:
+    # Not while the clock is stopped (waiting for a supplement or a fee): the step's deadline is not moved yet.
+    if dossier.status != Status.PROCESSING or run is None:
         raise DomainError("dossiers.not_processing", _("Hồ sơ không ở bước xử lý nào."))
     reopened = workflow.step_return(actor=actor, run=run, reason=reason, cal=working_calendar(), clock=clock)
     central.central_dispatch(actor=actor, dossier=dossier, run=reopened, clock=clock)
@@ -1111,10 +1131,14 @@ def dossier_return_result(
     if channel == Channel.ONLINE and records_selectors.result_signed_for_dossier(dossier) is None:
         raise DomainError("dossiers.result_unsigned", _("Chưa có kết quả đã ký số để trả trực tuyến."))
     dossier.returned_at, dossier.return_channel, dossier.return_waybill = clock.now(), channel, waybill.strip()
-    dossier.save(update_fields=["returned_at", "return_channel", "return_waybill", "updated_at"])
     label = str(Channel(channel).label) + (f" ({waybill.strip()})" if waybill.strip() else "")
     dossier_transition(
-        actor=actor, dossier=dossier, to=Status.RETURNED, note=_("Trả kết quả: %(how)s") % {"how": label}, clock=clock
+        actor=actor,
+        dossier=dossier,
+        to=Status.RETURNED,
+        note=_("Trả kết quả: %(how)s") % {"how": label},
+        also_save=("returned_at", "return_channel", "return_waybill"),
+        clock=clock,
     )
     dossier_notify(
         dossier,

@@ -322,7 +322,7 @@ def _settle(
         "number": f"{receipt.series}-{receipt.number}",
     }
     if dossier.paused_at is not None and dossier.due_at is not None:
-        dossier_clock_resume(dossier, clock)
+        dossier_clock_resume(dossier, clock, actor=actor, reason=_("Đã nộp phí, lệ phí"))
         note += " " + _("Thời gian chờ thực hiện nghĩa vụ tài chính không tính: hẹn trả kết quả lùi đến %(due)s.") % {
             "due": f"{ensure_aware(dossier.due_at):%H:%M %d/%m/%Y}"
         }

@@ -6,6 +6,7 @@ moves the status (received → processing → resolved) through the one status m
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,6 +33,8 @@ from egov.core.errors import DomainError, PermissionDenied
 from egov.org.models import Agency
 
 from .models import StepRun
+
+logger = logging.getLogger(__name__)
 
 
 def _agency_of(step: ProcessStep, dossier: Any) -> Agency | None:
@@ -227,12 +230,18 @@ def step_close(*, actor: Any, run: StepRun, outcome: str, note: str, clock: Cloc
 @transaction.atomic
 def deadline_warn(*, clock: Clock = system_clock, cal: WorkingCalendar, due_soon: timedelta) -> int:
     """Warn whoever holds each open step, and its agency's leaders, once when it is due soon and once when
-    it is late. Idempotent: the outbox key is per step and stage, so running it again sends nothing new."""
+    it is late. Idempotent: the outbox key is per step and stage, so running it again sends nothing new.
+
+    Steps of dossiers whose clock is stopped (waiting for a supplement or a fee) are skipped: their due
+    moment moves when the applicant answers. An official's malformed e-mail address loses that one
+    warning, not everyone's (the check's Vietnamese message says which kind of address is wrong)."""
     from egov.accounts.models import OfficialRole
+    from egov.dossiers.models import Status
     from egov.notifications.services import notifications_enqueue, outgoing
 
     now, sent = clock.now(), 0
-    for run in StepRun.objects.filter(finished_at__isnull=True).select_related("dossier", "agency", "assignee"):
+    open_runs = StepRun.objects.filter(finished_at__isnull=True, dossier__status=Status.PROCESSING)
+    for run in open_runs.select_related("dossier", "agency", "assignee"):
         stage = grade_open(now, run.due_at, cal, due_soon)
         if stage is Timeliness.IN_TIME or run.agency is None:
             continue
@@ -255,17 +264,22 @@ def deadline_warn(*, clock: Clock = system_clock, cal: WorkingCalendar, due_soon
             + " "
             + _("Nếu cơ quan sẽ trễ hạn, lãnh đạo phải xin lỗi và hẹn lại ngày trả kết quả trước hạn.")
         )
-        items = [
-            outgoing(
-                channel="email",
-                recipient=person.email,
-                subject=subject,
-                body=body,
-                key=f"steprun:{run.pk}:{stage.value}:{person.pk}",
-            )
-            for person in people
-            if person.email
-        ]
+        items = []
+        for person in people:
+            if not person.email:
+                continue
+            try:
+                items.append(
+                    outgoing(
+                        channel="email",
+                        recipient=person.email,
+                        subject=subject,
+                        body=body,
+                        key=f"steprun:{run.pk}:{stage.value}:{person.pk}",
+                    )
+                )
+            except DomainError as exc:  # the address is not logged: the account id is enough to fix it
+                logger.warning("deadline warning for account %s not queued: %s", person.pk, exc.code)
         notifications_enqueue(items, obj=run.dossier, clock=clock)
         sent += len(items)
     return sent

@@ -7,6 +7,7 @@ import pytest
 from egov.accounts.models import Role
 from egov.core.clock import VN_TZ
 from egov.core.errors import DomainError, PermissionDenied
+from egov.core.selectors import audit_events_for
 from egov.dossiers import services
 from egov.dossiers.models import Status
 from egov.dossiers.services import Attachment
@@ -168,6 +169,24 @@ def test_a_supplement_during_processing_stops_the_clock(setting, clock):
     assert dossier.due_at - due == timedelta(days=2)
     assert StepRun.objects.get(pk=run.pk).due_at == step_due + timedelta(days=2)
     assert "hẹn trả kết quả lùi đến 09:30 26/03/2026" in dossier.timeline.last().note
+    # The audit trail says what moved and why, not only the status.
+    trail = {e.action: e for e in reversed(audit_events_for(dossier))}  # newest of each action
+    asked = trail["dossiers.dossier.supplement"]
+    assert asked.changes["supplement_requests"] == 1 and asked.changes["items"] == ["Bản đồ thửa đất có chữ ký"]
+    moved = trail["dossiers.dossier.clock_resume"]
+    assert moved.changes["due_at"] == ["2026-03-24T09:30:00+07:00", "2026-03-26T09:30:00+07:00"]
+    assert moved.reason == "Đã bổ sung giấy tờ" and moved.actor == dossier.applicant
+    back = trail["dossiers.dossier.processing"]
+    assert back.changes["documents"] == 1 and back.reason  # the timeline's note when no reason is typed
+
+
+def test_no_step_is_sent_back_while_the_clock_is_stopped(setting, clock):
+    dossier, people, _land, _commune = setting
+    services.dossier_start_processing(actor=people["desk"], dossier=dossier, clock=clock)
+    services.dossier_request_supplement(actor=people["specialist"], dossier=dossier, items=["Bản đồ"], clock=clock)
+    with pytest.raises(DomainError, match="không ở bước xử lý"):
+        services.dossier_step_return(actor=people["specialist"], dossier=dossier, reason="Thiếu", clock=clock)
+    assert StepRun.objects.filter(finished_at__isnull=True).count() == 1
 
 
 def test_the_case_officer_asks_for_a_supplement_from_the_steps_page(client, setting, clock):
@@ -239,6 +258,26 @@ def test_the_deadline_sweep_warns_once_per_stage(setting, clock, settings):
     deadline_warn(clock=clock, cal=cal, due_soon=soon)
     subjects = sorted(warnings.values_list("subject", flat=True))
     assert len(subjects) == 4 and sum(s.startswith("Quá hạn") for s in subjects) == 2
+
+
+def test_the_deadline_sweep_skips_paused_dossiers_and_survives_a_bad_address(setting, clock):
+    from egov.core.selectors import working_calendar
+    from egov.notifications.models import Message
+    from egov.workflow.services import deadline_warn
+
+    dossier, people, land, _commune = setting
+    services.dossier_start_processing(actor=people["desk"], dossier=dossier, clock=clock)
+    official(land, Role.LEADER, username="lanhdao2.snnmt", email="lanhdao2@@snnmt")  # mistyped by an admin
+    cal, soon = working_calendar(), timedelta(hours=8)
+    services.dossier_request_supplement(actor=people["specialist"], dossier=dossier, items=["Bản đồ"], clock=clock)
+    clock.set(datetime(2026, 3, 30, 10, 0, tzinfo=VN_TZ))  # past the step's old due moment, clock stopped
+    assert deadline_warn(clock=clock, cal=cal, due_soon=soon) == 0
+    services.dossier_supplement_submit(
+        actor=dossier.applicant, dossier=dossier, attachments=[Attachment(component=None, upload=pdf())], clock=clock
+    )
+    clock.advance(timedelta(days=30))  # late for real now
+    assert deadline_warn(clock=clock, cal=cal, due_soon=soon) == 1  # the good leader; the bad address is skipped
+    assert Message.objects.filter(key__startswith="steprun:", subject__startswith="Quá hạn").count() == 1
 
 
 def test_extension_once_before_the_due_day_with_the_apology_letter(setting, clock, settings):
@@ -324,6 +363,8 @@ def test_result_returned_then_rated_once_and_shown_publicly(client, setting, clo
     )
     dossier.refresh_from_db()
     assert dossier.status == Status.RETURNED and dossier.return_waybill == "EV1VN"
+    returned = audit_events_for(dossier).get(action="dossiers.dossier.returned")
+    assert (returned.changes["return_channel"], returned.changes["return_waybill"]) == ("postal", "EV1VN")
     with pytest.raises(PermissionDenied):
         services.dossier_rate(actor=UserFactory(citizen=True), dossier=dossier, score=1, clock=clock)
     client.force_login(dossier.applicant)
