@@ -1,5 +1,7 @@
 """URL map: the public portal, the back office, accounts, the API and the admin."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -29,5 +31,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
 if settings.VNEID_FAKE:  # the local stand-in for VNeID (demo, tests)
     urlpatterns.append(path("gia-lap-vneid/", include("egov.identity.fake_vneid")))
 
-# Uploaded blank forms: served by Django in the demo; in production by the web server or object storage.
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# The only public files under MEDIA_ROOT are the procedures' blank forms (catalog/forms/): Django serves that
+# folder in the demo (DEBUG), the web server in production (that folder only), or object storage signs the URL.
+# Dossier, draft and result files are served only by views that check who asks (/tep/<uuid>/, …).
+PUBLIC_MEDIA = "catalog/forms/"
+urlpatterns += static(f"{settings.MEDIA_URL}{PUBLIC_MEDIA}", document_root=Path(settings.MEDIA_ROOT) / PUBLIC_MEDIA)
