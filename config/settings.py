@@ -255,8 +255,13 @@ LOGGING = {
     "filters": {"mask_pii": {"()": "egov.core.pii.MaskPIIFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_pii"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint logs every step of every slip at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # WeasyPrint logs every step of every slip at INFO. Django's own handlers (console when DEBUG, e-mail to
+    # ADMINS) would print tracebacks unmasked: its records go to the masked console above instead.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "django": {"handlers": [], "level": "INFO"},
+    },
 }
 
 # --- The province this installation serves -------------------------------------------------

@@ -38,3 +38,22 @@ def test_log_records_are_masked(caplog):
         logger.info("citizen %s signed in from %s", "068190000123", "0912345678")
     assert "068190000123" not in caplog.text
     assert "0912345678" not in caplog.text
+
+
+def test_phones_written_with_separators_are_masked_and_dates_are_not():
+    masked = mask_pii("gọi 0912 345 678 hoặc +84 912.345.678, hẹn 09:30 26/03/2026, phí 1.500.000 đồng")
+    assert "345 678" not in masked and "345.678" not in masked
+    assert "09:30 26/03/2026" in masked and "1.500.000" in masked
+
+
+def test_a_logged_traceback_is_masked(caplog):
+    from egov.core.pii import MaskPIIFilter
+
+    logger = logging.getLogger("egov.test.traceback")
+    logger.addFilter(MaskPIIFilter())
+    with caplog.at_level(logging.ERROR, logger="egov.test.traceback"):
+        try:
+            raise ValueError("Key (username)=(068190000123) already exists.")
+        except ValueError:
+            logger.exception("could not create the account")
+    assert "already exists" in caplog.text and "068190000123" not in caplog.text
