@@ -96,6 +96,12 @@ def central_reply_apply(*, message_id: int, clock: Clock = system_clock) -> str:
             return "stale"
         if run.dossier.status != Status.PROCESSING:
             return "waiting"
+        if not isinstance(reply.payload, dict):
+            logger.warning("central reply %s not applied: not an object", reply.pk)
+            exchange.exchange_reply_processed(
+                actor=ministry, message=reply, note=_("Phản hồi không đúng định dạng."), clock=clock
+            )
+            return "failed"
         note = str(reply.payload.get("note") or "").strip()
         agreed = reply.payload.get("decision") == exchange.AGREED
         try:
@@ -122,4 +128,10 @@ def central_reply_apply(*, message_id: int, clock: Clock = system_clock) -> str:
 def central_replies_apply(*, clock: Clock = system_clock) -> int:
     """Apply every reply not applied yet (each in its own transaction); how many changed a step."""
     ids = list(exchange_selectors.reply_list_unprocessed().values_list("pk", flat=True)[:500])
-    return sum(central_reply_apply(message_id=pk, clock=clock) in ("done", "returned") for pk in ids)
+    applied = 0
+    for pk in ids:
+        try:
+            applied += central_reply_apply(message_id=pk, clock=clock) in ("done", "returned")
+        except Exception:  # a bug on one reply must not hold up the others; it stays unprocessed, tried again
+            logger.exception("central reply %s could not be applied", pk)
+    return applied

@@ -14,7 +14,7 @@ from egov.dossiers.central import central_replies_apply, central_reply_apply
 from egov.dossiers.models import Status
 from egov.dossiers.services import Applicant, Attachment
 from egov.exchange.models import ExchangeMessage
-from egov.exchange.services import exchange_fake_reply, exchange_receive
+from egov.exchange.services import AGREED, exchange_fake_reply, exchange_receive
 from egov.workflow.models import StepRun
 from tests.factories import ProcedureFactory, UserFactory, official
 
@@ -238,3 +238,28 @@ def test_the_demo_sends_a_nationality_dossier_to_the_ministry(clock, django_capt
     assert (message.status, message.via, message.system) == ("sent", "fake", "Bộ Tư pháp (qua LGSP/NDXP)")
     run = StepRun.objects.get(pk=message.object_id)
     assert run.is_open and run.name == "Xác minh tại Bộ Tư pháp" and run.dossier.procedure.code == "1.005136"
+
+
+def test_one_reply_that_breaks_does_not_hold_up_the_others(case, clock, django_capture_on_commit_callbacks):
+    message = _to_the_ministry(case, clock, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks():  # both arrive while the worker is down; the broken one first
+        exchange_receive(
+            actor="LGSP",
+            system=message.system,
+            kind="step_reply",
+            reference="hong-1",
+            payload=["not", "an", "object"],
+            reply_to=message,
+            clock=clock,
+        )
+        exchange_receive(
+            actor="LGSP",
+            system=message.system,
+            kind="step_reply",
+            reference="dung-2",
+            payload={"decision": AGREED, "note": "Đúng quốc tịch gốc"},
+            reply_to=message,
+            clock=clock,
+        )
+    assert central_replies_apply(clock=clock) == 1
+    assert StepRun.objects.filter(name="Xác minh tại Bộ Tư pháp", outcome="done").count() == 1
