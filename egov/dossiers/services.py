@@ -810,7 +810,9 @@ def _draft_file_keep(
     kept.save()
     locked.updated_at = clock.now()
     locked.save(update_fields=["updated_at"])
-    audit_record(actor=actor, action="dossiers.draft.file_add", obj=locked, changes={"file": kept.name}, clock=clock)
+    # The component, not the file name: citizens name scans after their ID number ("CCCD_0681…pdf").
+    changes = {"component": component.name if component else None, "sha256": kept.sha256}
+    audit_record(actor=actor, action="dossiers.draft.file_add", obj=locked, changes=changes, clock=clock)
     return kept
 
 

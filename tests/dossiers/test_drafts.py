@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from egov.core.errors import DomainError, PermissionDenied
+from egov.core.selectors import audit_events_for
 from egov.dossiers import services
 from egov.dossiers.models import Document, Draft, DraftFile, Status
 from tests.dossiers.conftest import pdf
@@ -62,3 +63,11 @@ def test_saving_a_draft_with_one_bad_file_keeps_nothing(client, applicant, proce
     assert response.status_code == 400 and "không phải" in response.content.decode()
     assert not Draft.objects.exists() and not DraftFile.objects.exists()
     assert not [path for path in _media.rglob("*") if path.is_file()]  # the good file is not left behind
+
+
+def test_a_file_named_after_an_id_number_leaves_no_trace_of_it_in_the_audit(applicant, procedure, clock, _media):
+    draft = services.draft_save(actor=applicant, procedure=procedure, clock=clock)
+    services.draft_file_add(
+        actor=applicant, draft=draft, component=None, upload=pdf("CCCD_068190000123.pdf"), clock=clock
+    )
+    assert "068190000123" not in str([(e.changes, e.object_repr) for e in audit_events_for(draft)])
