@@ -107,8 +107,20 @@ def receipt_verification_url(receipt: Receipt) -> str:
 
 
 def receipt_intact(receipt: Receipt) -> bool:
-    """The stored data still gives the stored hash (nobody changed the row since it was issued)."""
-    return receipt_content_hash(receipt.data) == receipt.content_hash
+    """Nobody changed the row since it was issued: the stored data still gives the stored hash, and the
+    columns read beside it (series, number, total, moment) still say what the data says."""
+    data = receipt.data
+    try:
+        issued = ensure_aware(datetime.fromisoformat(data["issued_at"]))
+    except (KeyError, TypeError, ValueError):
+        return False
+    columns = (receipt.series, receipt.number, receipt.total, ensure_aware(receipt.issued_at))
+    return receipt_content_hash(data) == receipt.content_hash and columns == (
+        data.get("series"),
+        data.get("number"),
+        data.get("total"),
+        issued,
+    )
 
 
 def _grouped(amount: int) -> str:

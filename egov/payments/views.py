@@ -3,6 +3,7 @@ callbacks (browser return, IPN), the fake platform's page, receipts and their pu
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -16,8 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from egov.accounts.models import Role
-from egov.accounts.selectors import user_acts_for, user_agencies, user_has_role
+from egov.accounts.selectors import user_acts_for, user_agencies
 from egov.core.errors import DomainError, NotFound
 from egov.core.web import allowed_only, run_action
 from egov.dossiers import selectors as dossier_selectors
@@ -186,20 +186,25 @@ def fake_gateway(request: HttpRequest, order_id: str) -> HttpResponse:
 # --- officials ------------------------------------------------------------------------------------------------
 
 
+def _amount(raw: str) -> int | None:
+    """An amount as typed ("120.000", "120 000"): whole đồng in ASCII digits, else None."""
+    digits = raw.replace(".", "").replace(" ", "").strip()
+    return int(digits) if re.fullmatch(r"[0-9]{1,15}", digits) else None
+
+
 def _lines_from_post(request: HttpRequest, prefill: list[dict[str, Any]]) -> list[LineInput]:
     lines = []
     for fee in prefill:
         if request.POST.get(f"include_{fee['fee_id']}") != "on":
             continue  # left out: exempt in this case (miễn)
-        raw = request.POST.get(f"amount_{fee['fee_id']}", "").replace(".", "").replace(" ", "").strip()
-        lines.append(LineInput(fee_id=fee["fee_id"], amount=int(raw) if raw.isdigit() else None))
+        lines.append(LineInput(fee_id=fee["fee_id"], amount=_amount(request.POST.get(f"amount_{fee['fee_id']}", ""))))
     other_name = request.POST.get("other_name", "").strip()
-    other_amount = request.POST.get("other_amount", "").replace(".", "").replace(" ", "").strip()
+    other_amount = request.POST.get("other_amount", "").strip()
     if other_name or other_amount:
         lines.append(
             LineInput(
                 name=other_name,
-                amount=int(other_amount) if other_amount.isdigit() else None,
+                amount=_amount(other_amount),
                 kind=request.POST.get("other_kind", "fee"),
             )
         )
@@ -241,17 +246,17 @@ def request_fees(request: HttpRequest, code: str) -> HttpResponse:
 def desk(request: HttpRequest, code: str) -> HttpResponse:
     """The desk records fees paid at the counter and prints the receipt."""
     dossier = _official_dossier(request, code)
-    if not user_has_role(request.user, dossier.agency, {Role.RECEIVER.value}):
+    if not services.may_take_cash(request.user, dossier.agency):
         raise DjangoPermissionDenied(_("Chỉ cán bộ tiếp nhận của cơ quan tiếp nhận hồ sơ thu phí tại quầy."))
     if request.method == "POST":
-        raw = request.POST.get("amount", "").replace(".", "").replace(" ", "").strip()
+        typed = _amount(request.POST.get("amount", ""))
         run_action(
             request,
             lambda: services.payment_record_at_desk(
                 actor=request.user,
                 dossier=dossier,
                 method=request.POST.get("method", ""),
-                amount=int(raw) if raw.isdigit() else -1,
+                amount=-1 if typed is None else typed,
                 reference=request.POST.get("reference", ""),
             ),
             _("Đã ghi nhận nộp phí, lệ phí tại quầy; in biên lai cho người nộp."),
