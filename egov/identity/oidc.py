@@ -22,6 +22,10 @@ def _roles(user: User) -> list[dict[str, str]]:
     return [{"agency": r.agency.eid_code, "agency_name": r.agency.name, "role": r.role} for r in official_roles(user)]
 
 
+def _active(user: Any) -> bool:
+    return bool(getattr(user, "is_active", False))
+
+
 class EgovValidator(OAuth2Validator):
     oidc_claim_scope = {
         **OAuth2Validator.oidc_claim_scope,
@@ -36,8 +40,7 @@ class EgovValidator(OAuth2Validator):
         user: User = request.user
         claims: dict[str, Any] = {
             "sub": str(user.public_id),
-            "name": user.full_name or user.get_username(),
-            "preferred_username": user.get_username(),
+            "name": user.full_name,
             "account_kind": user.kind,
             "email": user.email,
             "email_verified": False,
@@ -49,10 +52,24 @@ class EgovValidator(OAuth2Validator):
         if user.kind == User.Kind.BUSINESS and user.tax_code:
             claims["tax_code"] = user.tax_code
         if user.kind == User.Kind.OFFICIAL:
+            # Only an official's username is a name ("motcua.tinh"); a citizen's is their ID number and a
+            # business's its tax code, which only the national_id scope may carry.
+            claims["preferred_username"] = user.get_username()
             roles = _roles(user)
             claims["agency_codes"] = sorted({r["agency"] for r in roles})
             claims["roles"] = roles
         return claims
+
+    # A deactivated account's codes and tokens stop working at once, however it was deactivated (the
+    # service revokes them too, but the Django admin's "active" box does not).
+    def validate_code(self, client_id: str, code: str, client: Any, request: Any, *args: Any, **kw: Any) -> bool:
+        return super().validate_code(client_id, code, client, request, *args, **kw) and _active(request.user)
+
+    def validate_refresh_token(self, refresh_token: str, client: Any, request: Any, *args: Any, **kw: Any) -> bool:
+        return super().validate_refresh_token(refresh_token, client, request, *args, **kw) and _active(request.user)
+
+    def validate_bearer_token(self, token: str, scopes: list[str], request: Any) -> bool:
+        return super().validate_bearer_token(token, scopes, request) and _active(request.user)
 
     def get_discovery_claims(self, request: Any) -> list[str]:
         return ["sub", *sorted(k for k in self.oidc_claim_scope if k != "sub")]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -34,18 +36,31 @@ def _require_province_admin(actor: Any) -> None:
         raise PermissionDenied("identity.admin_only", _("Chỉ quản trị cấp tỉnh quản lý hệ thống kết nối."))
 
 
-def _check(name: str, redirect_uris: list[str], scopes: list[str]) -> tuple[str, list[str], list[str]]:
+_LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+def _uri_safe(uri: str) -> bool:
+    """https, or plain http to this very machine (a developer's test client): the host parsed, not a prefix
+    ("http://localhost.attacker.example/" is not localhost)."""
+    try:
+        parts = urlsplit(uri)
+    except ValueError:
+        return False
+    if not parts.hostname:
+        return False
+    return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in _LOOPBACK)
+
+
+def _check(
+    name: str, redirect_uris: list[str], scopes: list[str], logout_uris: Sequence[str] = ()
+) -> tuple[str, list[str], list[str]]:
     name = name.strip()
     uris = [u.strip() for u in redirect_uris if u.strip()]
     if not name:
         raise DomainError("identity.name_required", _("Cần tên hệ thống."))
     if not uris:
         raise DomainError("identity.redirect_required", _("Cần ít nhất một địa chỉ chuyển hướng (redirect URI)."))
-    bad = [
-        u
-        for u in uris
-        if not (u.startswith("https://") or u.startswith("http://127.0.0.1") or u.startswith("http://localhost"))
-    ]
+    bad = [u for u in [*uris, *logout_uris] if not _uri_safe(u)]
     if bad:
         raise DomainError(
             "identity.redirect_https",
@@ -73,7 +88,7 @@ def client_register(
 ) -> IssuedClient:
     """Register a system that signs its users in through the province (authorization code flow)."""
     _require_province_admin(actor)
-    name, uris, scopes = _check(name, redirect_uris, scopes)
+    name, uris, scopes = _check(name, redirect_uris, scopes, post_logout_redirect_uris or [])
     secret = "" if public else generate_client_secret()
     application = Application(
         name=name,
@@ -160,19 +175,28 @@ def second_factor_confirm(*, actor: Any, device: Any, token: str, clock: Clock =
     return True
 
 
+def account_may_deactivate(actor: Any, user: Any) -> bool:
+    """A province administrator may deactivate anyone; an agency administrator the officials of their agency,
+    other administrators excepted."""
+    from egov.accounts.selectors import user_agencies
+
+    if user_is_province_admin(actor):
+        return True
+    mine = {a.pk for a in user_agencies(actor, {"agency_admin"})}
+    theirs = {a.pk for a in user_agencies(user)}
+    peer = bool(user_agencies(user, {"agency_admin", "province_admin"}))
+    return user.kind == "official" and bool(theirs) and theirs <= mine and not peer
+
+
 @transaction.atomic
 def account_deactivate(*, actor: Any, user: Any, reason: str, clock: Clock = system_clock) -> None:
     """Deactivate an account: its sessions and its tokens end at once.
 
     A province administrator may deactivate anyone; an agency administrator the officials of their agency.
     """
-    from oauth2_provider.models import get_access_token_model, get_refresh_token_model
+    from oauth2_provider.models import get_access_token_model, get_grant_model, get_refresh_token_model
 
-    from egov.accounts.selectors import user_agencies
-
-    mine = {a.pk for a in user_agencies(actor, {"agency_admin"})}
-    theirs = {a.pk for a in user_agencies(user)}
-    if not (user_is_province_admin(actor) or (user.kind == "official" and theirs and theirs <= mine)):
+    if not account_may_deactivate(actor, user):
         raise PermissionDenied("identity.admin_only", _("Bạn không có quyền vô hiệu hóa tài khoản này."))
     if not reason.strip():
         raise DomainError("identity.reason_required", _("Cần ghi lý do."))
@@ -180,6 +204,7 @@ def account_deactivate(*, actor: Any, user: Any, reason: str, clock: Clock = sys
     user.save(update_fields=["is_active"])
     keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
     ended = _end_sessions(user, keys)
+    get_grant_model().objects.filter(user=user).delete()  # codes not yet exchanged
     for refresh in get_refresh_token_model().objects.filter(user=user, revoked__isnull=True):
         refresh.revoke()
     revoked = 0
@@ -221,6 +246,8 @@ def vneid_sign_in(*, person: Any, clock: Clock = system_clock) -> Any:
     link = FederatedIdentity.objects.select_related("user").filter(provider="vneid", subject=person.subject).first()
     if link is not None:
         user = link.user
+        if not user.is_active:
+            raise PermissionDenied("identity.inactive", _("Tài khoản này đã bị vô hiệu hóa."))
         link.level, link.last_sign_in_at = person.level, now
         link.save(update_fields=["level", "last_sign_in_at"])
         return user

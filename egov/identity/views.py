@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,6 +28,7 @@ from .models import UserSession
 from .protocol import SCOPES
 from .services import (
     account_deactivate,
+    account_may_deactivate,
     client_register,
     client_secret_rotate,
     second_factor_confirm,
@@ -125,6 +126,8 @@ def session_end_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def account_deactivate_page(request: HttpRequest, public_id: str) -> HttpResponse:
     user = get_object_or_404(get_user_model(), public_id=public_id)
+    if not account_may_deactivate(request.user, user):  # not even who the account belongs to
+        raise Http404
     error = ""
     if request.method == "POST":
         try:
