@@ -66,15 +66,18 @@ class Filters:
 
 
 def _day(raw: str | None) -> date | None:
+    """A date typed in a filter, within the years reports can be about (else None, like a typo)."""
     try:
-        return date.fromisoformat((raw or "").strip())
+        day = date.fromisoformat((raw or "").strip())
     except ValueError:
         return None
+    return day if 2000 <= day.year <= 2100 else None
 
 
 def _int(raw: str | None) -> int | None:
+    """A key or a year from the query string: ASCII digits that fit a database integer, else None."""
     text = (raw or "").strip()
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() and int(text) < 2**31 else None
 
 
 def read_filters(params: Mapping[str, str], *, today: date, default_kind: str = "month") -> Filters:
@@ -146,10 +149,11 @@ def report(request: HttpRequest) -> HttpResponse:
     allowed = selectors.report_agencies(request.user)
     groups = selectors.indicator_counts(period=filters.period, scope=scope, now=now, group_by="agency")
     names = {a.pk: a for a in allowed}
+    # Counts roll up onto an agency's successor, which may not be among the official's agencies: keep theirs only.
+    mine = [(pk, counts) for pk, counts in groups.items() if pk in names]
     rows = [
         {"agency": names[pk], **_row(counts, filters, str(pk))}
-        for pk, counts in sorted(groups.items(), key=lambda item: (names[item[0]].level, names[item[0]].name_folded))
-        if pk in names
+        for pk, counts in sorted(mine, key=lambda item: (names[item[0]].level, names[item[0]].name_folded))
     ]
     total = _row(selectors.province_counts(groups), filters, filters.agency_id)
     context = {

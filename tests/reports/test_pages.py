@@ -124,3 +124,35 @@ def test_the_public_page(client, month_of_march):
     page = client.get("/cong-khai/?nam=2026").content.decode()
     assert j.agency.name in page and "4/5 (80,0%)" in page  # A B C F (April) early or on time; D overdue
     assert "1/2 (50,0%)" in page  # satisfied 1 of 2 ratings
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ky=month&tu=2026-03-01&linh_vuc=%C2%B2",  # "²" passes str.isdigit()
+        "ky=month&tu=2026-03-01&xa=%C2%B2",
+        "ky=month&tu=2026-03-01&linh_vuc=99999999999999999999999",  # beyond any database integer
+        "ky=month&tu=9999-12-31",  # the month after would be year 10000
+        "ky=custom&tu=2026-01-01&den=9999-12-31",
+    ],
+)
+@pytest.mark.parametrize("page", ["/bao-cao/", "/bao-cao/tai-excel/", "/bao-cao/chi-so-766/"])
+def test_hand_made_filters_fall_back_instead_of_failing(client, month_of_march, page, query):
+    j, _x = month_of_march
+    client.raise_request_exception = False
+    client.force_login(j.leader)
+    assert client.get(f"{page}?{query}").status_code == 200
+
+
+def test_the_public_page_ignores_a_strange_year(client, month_of_march):
+    client.raise_request_exception = False
+    assert client.get("/cong-khai/?nam=%C2%B2").status_code == 200
+
+
+def test_an_official_of_a_merged_agency_still_gets_the_report(client, month_of_march, lam_dong):
+    j, _x = month_of_march
+    j.agency.is_active, j.agency.successor = False, lam_dong["so-xay-dung"]
+    j.agency.save()  # the merger; the leader keeps their role at the old agency
+    client.raise_request_exception = False
+    client.force_login(j.leader)
+    assert client.get("/bao-cao/?ky=month&tu=2026-03-01").status_code == 200
