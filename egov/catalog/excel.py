@@ -21,6 +21,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from egov.core.calendar import DurationUnit
 from egov.core.errors import DomainError
+from egov.core.excel import workbook_as_data
 from egov.core.text import fold
 
 from .inputs import InputErrors, ProcedureInput, procedure_input
@@ -128,6 +129,7 @@ def export_workbook(procedures: Iterable[Procedure]) -> bytes:
         for index, column in enumerate(ws.columns, start=1):
             letter = get_column_letter(index)
             ws.column_dimensions[letter].width = min(60, max(10, *(len(str(c.value or "")) for c in column[:50])))
+    workbook_as_data(wb)
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

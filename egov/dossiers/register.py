@@ -23,6 +23,7 @@ from egov.accounts.selectors import user_agencies, user_is_province_admin
 from egov.core.calendar import Timeliness, WorkingCalendar, grade_finished, grade_open
 from egov.core.clock import VN_TZ, ensure_aware
 from egov.core.errors import PermissionDenied
+from egov.core.excel import cell_as_data
 from egov.org.models import Agency
 
 from .models import Channel, Dossier, Status, TimelineEvent
@@ -252,7 +253,7 @@ _CENTRE = Alignment(wrap_text=True, horizontal="center", vertical="center")
 
 
 def _cell(ws: WriteOnlyWorksheet, value: Any, *, bold: bool = False, centre: bool = False, box: bool = False) -> Any:
-    cell = WriteOnlyCell(ws, value=value)
+    cell = cell_as_data(WriteOnlyCell(ws, value=value))
     if bold:
         cell.font = Font(bold=True)
     if centre:
@@ -287,7 +288,7 @@ def _line_cells(ws: WriteOnlyWorksheet, line: RegisterLine) -> list[Any]:
     ]
     cells = []
     for value in values:
-        cell = WriteOnlyCell(ws, value=value)
+        cell = cell_as_data(WriteOnlyCell(ws, value=value))
         cell.border, cell.alignment = _BOX, _WRAP
         if isinstance(value, datetime):
             cell.number_format = DATE_FORMAT

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from egov.catalog.models import Sector
+from egov.core.excel import workbook_as_data
 from egov.org.models import Agency
 
 from . import selectors
@@ -217,6 +218,7 @@ def report_xlsx(report: PeriodicReport) -> bytes:
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     wb.properties.title = f"{TITLE} – {report.subject} – {report.period.label}"
+    workbook_as_data(wb)
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

