@@ -196,15 +196,15 @@ def _rows(
 
 def parse_workbook(stream: IO[bytes]) -> list[tuple[int, ProcedureInput]]:
     """Every procedure in the workbook with its row number, checked; raise ImportRejected listing each bad row."""
-    try:
-        wb = load_workbook(stream, read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise DomainError("catalog.not_excel", _("Tệp không phải bảng tính Excel (.xlsx) đọc được.")) from exc
     errors: list[RowError] = []
     online, units, kinds = _reverse(ONLINE_LABELS), _reverse(UNIT_LABELS), _reverse(KIND_LABELS)
-    procedures = _rows(wb, PROCEDURE_SHEET, PROCEDURE_COLUMNS, errors)
-    fee_rows = _rows(wb, FEE_SHEET, FEE_COLUMNS, errors)
-    comp_rows = _rows(wb, COMPONENT_SHEET, COMPONENT_COLUMNS, errors)
+    try:  # in read-only mode cells are parsed while the rows are read: a damaged cell fails here too
+        wb = load_workbook(stream, read_only=True, data_only=True)
+        procedures = _rows(wb, PROCEDURE_SHEET, PROCEDURE_COLUMNS, errors)
+        fee_rows = _rows(wb, FEE_SHEET, FEE_COLUMNS, errors)
+        comp_rows = _rows(wb, COMPONENT_SHEET, COMPONENT_COLUMNS, errors)
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise DomainError("catalog.not_excel", _("Tệp không phải bảng tính Excel (.xlsx) đọc được.")) from exc
     if errors:
         raise ImportRejected(errors)
 

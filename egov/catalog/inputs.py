@@ -78,11 +78,14 @@ def _int(value: Any, label: str, errors: list[str], *, minimum: int = 0) -> int 
         return None
     try:
         number = int(str(value).replace(".", "").replace(",", "").strip()) if isinstance(value, str) else int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a cell holding 1E999 reads as infinity
         errors.append(_("%(label)s phải là số nguyên (đang là “%(value)s”)") % {"label": label, "value": value})
         return None
     if isinstance(value, float) and value != int(value):
         errors.append(_("%(label)s phải là số nguyên (đang là “%(value)s”)") % {"label": label, "value": value})
+        return None
+    if number >= 2**31:
+        errors.append(_("%(label)s quá lớn (đang là “%(value)s”)") % {"label": label, "value": value})
         return None
     if number < minimum:
         errors.append(_("%(label)s không được nhỏ hơn %(min)s") % {"label": label, "min": minimum})

@@ -115,3 +115,51 @@ def test_a_name_written_like_a_formula_is_exported_as_text(
     client.force_login(province_admin)
     cell = load_workbook(BytesIO(client.get("/quan-tri/thu-tuc/xuat-excel/").content))["Thủ tục"]["B2"]
     assert cell.data_type == "s" and cell.value == EVIL
+
+
+def _damaged_import(owner_code: str, duration_xml: str) -> bytes:
+    """A one-procedure workbook whose duration cell holds `duration_xml` as stored XML (a hand-edited file)."""
+    import re
+    import zipfile
+
+    from openpyxl import Workbook
+
+    from egov.catalog.excel import (
+        COMPONENT_COLUMNS,
+        COMPONENT_SHEET,
+        FEE_COLUMNS,
+        FEE_SHEET,
+        PROCEDURE_COLUMNS,
+        PROCEDURE_SHEET,
+    )
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = PROCEDURE_SHEET
+    ws.append([h for h, _k in PROCEDURE_COLUMNS])
+    row = ["1.000777", "Cấp phép", "Xây dựng", "x", "", owner_code, "Sở", "Một cửa", "Toàn trình", 15, "ngày"]
+    ws.append(row + [""] * (len(PROCEDURE_COLUMNS) - len(row)))
+    wb.create_sheet(FEE_SHEET).append([h for h, _k in FEE_COLUMNS])
+    comps = wb.create_sheet(COMPONENT_SHEET)
+    comps.append([h for h, _k in COMPONENT_COLUMNS])
+    comps.append(["1.000777", "Đơn", 1, 0, "x", ""])
+    clean, damaged = BytesIO(), BytesIO()
+    wb.save(clean)
+    with zipfile.ZipFile(BytesIO(clean.getvalue())) as src, zipfile.ZipFile(damaged, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'(<c r="J2"[^>]*><v>)15(</v>)', rb"\g<1>" + duration_xml.encode() + rb"\g<2>", data)
+            dst.writestr(item, data)
+    return damaged.getvalue()
+
+
+@pytest.mark.parametrize("stored", ["abc", "1E999"])
+def test_a_damaged_number_cell_is_explained_and_nothing_is_imported(client, construction_leader, construction, stored):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.raise_request_exception = False
+    client.force_login(construction_leader)
+    upload = SimpleUploadedFile("danh-muc.xlsx", _damaged_import(construction.eid_code, stored))
+    response = client.post("/quan-tri/thu-tuc/nhap-excel/", {"file": upload})
+    assert response.status_code == 400 and not Procedure.objects.filter(code="1.000777").exists()
