@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from egov.accounts.models import Role
 from egov.accounts.selectors import user_agencies, user_is_province_admin
@@ -80,10 +80,21 @@ def user_may_reconcile(user: Any) -> bool:
     return user_is_province_admin(user) or bool(user_agencies(user, {Role.AGENCY_ADMIN.value}))
 
 
+def reconciliation_totals_visible(user: Any) -> bool:
+    """The day's province-wide totals are the province's; an agency administrator sees their agencies' lines."""
+    return user_is_province_admin(user)
+
+
 def reconciliation_list_for_user(user: Any) -> QuerySet[Reconciliation]:
+    """The reports, each with the count of discrepancies this user may see."""
     if not user_may_reconcile(user):
         return Reconciliation.objects.none()
-    return Reconciliation.objects.annotate(discrepancy_count=Count("discrepancies")).order_by("-day", "gateway")
+    counted = Count("discrepancies")
+    if not user_is_province_admin(user):
+        counted = Count(
+            "discrepancies", filter=Q(discrepancies__agency__in=user_agencies(user, {Role.AGENCY_ADMIN.value}))
+        )
+    return Reconciliation.objects.annotate(discrepancy_count=counted).order_by("-day", "gateway")
 
 
 def discrepancies_for_user(user: Any, report: Reconciliation) -> QuerySet[Discrepancy]:

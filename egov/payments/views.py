@@ -277,7 +277,12 @@ def desk(request: HttpRequest, code: str) -> HttpResponse:
 @admin_required
 def reconciliations(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "payments/reconciliations.html", {"reports": selectors.reconciliation_list_for_user(request.user)[:90]}
+        request,
+        "payments/reconciliations.html",
+        {
+            "reports": selectors.reconciliation_list_for_user(request.user)[:90],
+            "totals": selectors.reconciliation_totals_visible(request.user),
+        },
     )
 
 
@@ -287,5 +292,10 @@ def reconciliation(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "payments/reconciliation.html",
-        {"report": report, "discrepancies": selectors.discrepancies_for_user(request.user, report), "Method": Method},
+        {
+            "report": report,
+            "discrepancies": selectors.discrepancies_for_user(request.user, report),
+            "totals": selectors.reconciliation_totals_visible(request.user),
+            "Method": Method,
+        },
     )

@@ -68,3 +68,24 @@ def test_the_reconciliation_command_explains_a_bad_day():
 
     with pytest.raises(CommandError, match="Ngày không hợp lệ"):
         call_command("payments_reconcile", "--day", "2026-13-45")
+
+
+def test_an_agency_administrator_does_not_see_the_provinces_takings(client, setting, clock, province_admin):
+    from datetime import date
+
+    from egov.payments.gateway import fake_callback_params, fake_finish
+
+    dossier = paying_dossier(setting, clock)
+    payment, _ = services.payment_start_online(
+        actor=dossier.applicant, dossier=dossier, return_url="http://testserver/thanh-toan/ket-qua/", clock=clock
+    )
+    txn = fake_finish(order_id=payment.order_id, pay=True, clock=clock)
+    services.payment_callback_apply(params=fake_callback_params(txn), source="ipn", clock=clock)
+    report = services.reconciliation_run(actor=None, day=date(2026, 3, 10), clock=clock)
+    pages = (reverse("payments:reconciliations"), reverse("payments:reconciliation", args=[report.pk]))
+    client.force_login(setting.people["other_admin"])  # another agency's administrator
+    for url in pages:
+        assert "120.000 đồng" not in client.get(url).content.decode()
+    client.force_login(province_admin)
+    for url in pages:
+        assert "120.000 đồng" in client.get(url).content.decode()
