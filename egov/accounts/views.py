@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -55,3 +58,16 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         run_action(request, lambda: business_member_remove(actor=request.user, member=member), _("Đã bỏ thành viên."))
     return redirect("accounts:businesses")
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    """Django's reset page; once the new password is set, every session and token of the account ends."""
+
+    template_name = "accounts/password_reset_confirm.html"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        from egov.identity.services import account_password_reset_done
+
+        response = super().form_valid(form)
+        account_password_reset_done(user=form.user)
+        return response

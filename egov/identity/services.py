@@ -188,29 +188,50 @@ def account_may_deactivate(actor: Any, user: Any) -> bool:
     return user.kind == "official" and bool(theirs) and theirs <= mine and not peer
 
 
-@transaction.atomic
-def account_deactivate(*, actor: Any, user: Any, reason: str, clock: Clock = system_clock) -> None:
-    """Deactivate an account: its sessions and its tokens end at once.
-
-    A province administrator may deactivate anyone; an agency administrator the officials of their agency.
-    """
+def _end_everywhere(user: Any) -> tuple[int, int]:
+    """End every session of `user` and everything OAuth gave out for it: unexchanged codes, refresh and
+    access tokens. Returns (sessions ended, access tokens revoked)."""
     from oauth2_provider.models import get_access_token_model, get_grant_model, get_refresh_token_model
 
-    if not account_may_deactivate(actor, user):
-        raise PermissionDenied("identity.admin_only", _("Bạn không có quyền vô hiệu hóa tài khoản này."))
-    if not reason.strip():
-        raise DomainError("identity.reason_required", _("Cần ghi lý do."))
-    user.is_active = False
-    user.save(update_fields=["is_active"])
     keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
     ended = _end_sessions(user, keys)
-    get_grant_model().objects.filter(user=user).delete()  # codes not yet exchanged
+    get_grant_model().objects.filter(user=user).delete()
     for refresh in get_refresh_token_model().objects.filter(user=user, revoked__isnull=True):
         refresh.revoke()
     revoked = 0
     for access in get_access_token_model().objects.filter(user=user):
         access.revoke()
         revoked += 1
+    return ended, revoked
+
+
+@transaction.atomic
+def account_password_reset_done(*, user: Any, clock: Clock = system_clock) -> None:
+    """After a password reset (perhaps after a takeover), whatever was signed in as the account is signed
+    out: browsers and the systems holding its tokens."""
+    ended, revoked = _end_everywhere(user)
+    audit_record(
+        actor=user,
+        action="identity.account.password_reset",
+        obj=user,
+        changes={"sessions_ended": ended, "tokens_revoked": revoked},
+        clock=clock,
+    )
+
+
+@transaction.atomic
+def account_deactivate(*, actor: Any, user: Any, reason: str, clock: Clock = system_clock) -> None:
+    """Deactivate an account: its sessions and its tokens end at once.
+
+    A province administrator may deactivate anyone; an agency administrator the officials of their agency.
+    """
+    if not account_may_deactivate(actor, user):
+        raise PermissionDenied("identity.admin_only", _("Bạn không có quyền vô hiệu hóa tài khoản này."))
+    if not reason.strip():
+        raise DomainError("identity.reason_required", _("Cần ghi lý do."))
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ended, revoked = _end_everywhere(user)
     audit_record(
         actor=actor,
         action="identity.account.deactivate",

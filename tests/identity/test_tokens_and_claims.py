@@ -155,3 +155,26 @@ def test_plain_http_is_allowed_only_to_this_machine(province_admin, uri):
     client_register(
         actor=province_admin, name="Máy thử", redirect_uris=["http://127.0.0.1:8080/cb"], scopes=["openid"], public=True
     )
+
+
+def test_a_password_reset_signs_the_account_out_of_every_system(client, province_admin):
+    import re
+
+    from django.core import mail
+
+    app = _app(province_admin)
+    person = UserFactory(citizen=True, email="lan@example.vn")
+    client.force_login(person)
+    tokens = _tokens(client, app, *_code(client, app, "openid profile")).json()
+    client.logout()
+    client.post("/tai-khoan/quen-mat-khau/", {"email": "lan@example.vn"})  # the owner, after a takeover
+    link = re.search(r"/tai-khoan/dat-lai-mat-khau/\S+/", mail.outbox[0].body).group(0)
+    form_url = client.get(link)["Location"]
+    done = client.post(form_url, {"new_password1": "Mat-khau-moi-2026!", "new_password2": "Mat-khau-moi-2026!"})
+    assert done.status_code == 302
+    assert client.get("/o/userinfo/", HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}").status_code == 401
+    refreshed = client.post(
+        "/o/token/",
+        {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], "client_id": app.client_id},
+    )
+    assert refreshed.status_code == 400
