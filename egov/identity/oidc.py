@@ -15,8 +15,6 @@ from egov.accounts.models import User
 from egov.accounts.selectors import official_roles
 from egov.core.audit import audit_record
 
-from .protocol import SCOPES
-
 
 def _roles(user: User) -> list[dict[str, str]]:
     return [{"agency": r.agency.eid_code, "agency_name": r.agency.name, "role": r.role} for r in official_roles(user)]
@@ -77,11 +75,12 @@ class EgovValidator(OAuth2Validator):
     def validate_scopes(
         self, client_id: str, scopes: list[str], client: Any, request: Any, *args: Any, **kw: Any
     ) -> bool:
-        """Only the scopes the province administrator allowed this client (all standard ones if unset)."""
+        """Only the scopes the province administrator allowed this client. A client registered some other way
+        (the Django admin) has no policy and gets `openid` alone: who, never what."""
         if not super().validate_scopes(client_id, scopes, client, request, *args, **kw):
             return False
         policy = getattr(client, "egov_policy", None)
-        allowed = set(policy.allowed_scopes.split()) if policy is not None else set(SCOPES)
+        allowed = set(policy.allowed_scopes.split()) if policy is not None else {"openid"}
         return set(scopes) <= allowed
 
     def save_authorization_code(

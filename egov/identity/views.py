@@ -92,10 +92,10 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         target = "/"
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     enrolling = device is None
-    if enrolling:
-        device, _created = TOTPDevice.objects.get_or_create(
-            user=user, confirmed=False, defaults={"name": "Ứng dụng xác thực"}
-        )
+    if enrolling:  # the same pending device on every visit, even if an earlier bug left several
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, confirmed=False, name="Ứng dụng xác thực")
     error = ""
     if request.method == "POST":
         if second_factor_confirm(actor=user, device=device, token=request.POST.get("token", "")):

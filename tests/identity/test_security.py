@@ -160,3 +160,44 @@ def test_demo_officials_share_the_documented_key_and_the_command_prints_a_good_c
     _sign_in(client, "motcua.demo")
     client.post("/tai-khoan/xac-thuc-hai-buoc/", {"token": code})
     assert client.get("/mot-cua/").status_code == 200
+
+
+def test_enrolment_survives_two_pending_devices(client, two_factor, construction):
+    officer = official(construction, Role.RECEIVER)
+    for name in ("cũ", "mới"):  # left behind by an interrupted enrolment
+        TOTPDevice.objects.create(user=officer, name=name, confirmed=False)
+    _sign_in(client, officer.username)
+    page = client.get("/tai-khoan/xac-thuc-hai-buoc/")
+    assert page.status_code == 200 and b"data:image/svg+xml" in page.content
+    first = TOTPDevice.objects.filter(user=officer).order_by("pk").first()
+    client.post("/tai-khoan/xac-thuc-hai-buoc/", {"token": _code(first)})
+    assert client.get("/mot-cua/").status_code == 200
+
+
+def test_a_client_registered_outside_the_policy_gets_openid_only(client, citizen):
+    import base64
+    import hashlib
+    from urllib.parse import parse_qs, urlencode, urlsplit
+
+    from oauth2_provider.models import Application
+
+    app = Application.objects.create(
+        name="Đăng ký tay",
+        client_type="public",
+        authorization_grant_type="authorization-code",
+        redirect_uris="https://hethong.lamdong.example/callback",
+        algorithm="RS256",
+    )
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(b"v" * 50).digest()).rstrip(b"=").decode()
+    client.force_login(citizen)
+    query = {
+        "response_type": "code",
+        "client_id": app.client_id,
+        "redirect_uri": "https://hethong.lamdong.example/callback",
+        "scope": "openid national_id",
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+    }
+    answer = client.get("/o/authorize/?" + urlencode(query))
+    assert answer.status_code == 302
+    assert parse_qs(urlsplit(answer["Location"]).query)["error"] == ["invalid_scope"]
