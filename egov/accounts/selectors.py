@@ -38,9 +38,15 @@ def user_agencies(user: Any, roles: set[str] | None = None) -> list[Agency]:
     return list(seen.values())
 
 
+def user_holds_role(user: Any, agency: Agency, roles: set[str]) -> bool:
+    """True if `user` holds one of `roles` in `agency` itself: for the work that is that agency's own (the
+    desk's decisions, its cash), where a province administrator has no say."""
+    return any(r.agency_id == agency.pk and r.role in roles for r in _roles(user))
+
+
 def user_has_role(user: Any, agency: Agency, roles: set[str]) -> bool:
     """True if `user` holds one of `roles` in `agency`, or is a province administrator."""
-    return user_is_province_admin(user) or any(r.agency_id == agency.pk and r.role in roles for r in _roles(user))
+    return user_is_province_admin(user) or user_holds_role(user, agency, roles)
 
 
 def official_roles(user: Any) -> QuerySet[OfficialRole]:

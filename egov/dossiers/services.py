@@ -21,7 +21,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from egov.accounts.models import Role
-from egov.accounts.selectors import user_acts_for, user_agencies, user_businesses, user_has_role
+from egov.accounts.selectors import user_acts_for, user_businesses, user_has_role, user_holds_role
 from egov.catalog import eforms
 from egov.catalog.models import Component, FormVersion, OnlineLevel, Procedure, ProcedureStatus, ProcessTemplate
 from egov.core.audit import audit_record
@@ -480,7 +480,7 @@ def _submitted_with(key: str) -> Dossier | None:
 def user_at_desk(actor: Any, agency: Agency) -> bool:
     """Whether `actor` is a desk officer or leader of `agency`. Only they decide on its dossiers: a province
     administrator, who may do much else anywhere, does not receive dossiers (the slip names who did)."""
-    return any(a.pk == agency.pk for a in user_agencies(actor, DESK_ROLES))
+    return user_holds_role(actor, agency, DESK_ROLES)
 
 
 def _require_desk(actor: Any, agency: Agency) -> None:

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from egov.accounts.models import Role
-from egov.accounts.selectors import user_acts_for, user_agencies
+from egov.accounts.selectors import user_acts_for, user_holds_role
 from egov.catalog.models import Fee
 from egov.core.audit import audit_record
 from egov.core.clock import VN_TZ, Clock, ensure_aware, system_clock
@@ -120,7 +120,7 @@ MAX_AMOUNT = 999_999_999_999
 def may_take_cash(actor: Any, agency: Any) -> bool:
     """Whether `actor` is a reception officer of `agency` (a province administrator is not: the counter's
     cash and the receipt's collector are the desk's)."""
-    return any(a.pk == agency.pk for a in user_agencies(actor, {Role.RECEIVER.value}))
+    return user_holds_role(actor, agency, {Role.RECEIVER.value})
 
 
 def _build_lines(dossier: Dossier, lines: Sequence[LineInput]) -> list[dict[str, Any]]:

@@ -11,6 +11,15 @@ from tests.factories import ProcedureFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
+def _draft_at(client, procedure, agency):
+    """A new draft through the API, filed with `agency`: its id."""
+    return client.post(
+        "/api/v1/drafts",
+        {"procedure_code": procedure.code, "agency_eid_code": agency.eid_code},
+        content_type="application/json",
+    ).json()["id"]
+
+
 def test_draft_upload_submit_and_read(client, applicant, procedure, centre):
     client.force_login(applicant)
     draft = client.post(
@@ -48,11 +57,7 @@ def test_unpublished_procedure_and_missing_sign_in(client, applicant, procedure)
 
 def test_nobody_reads_anothers_draft_or_dossier(client, applicant, procedure, centre):
     client.force_login(applicant)
-    draft_id = client.post(
-        "/api/v1/drafts",
-        {"procedure_code": procedure.code, "agency_eid_code": centre.eid_code},
-        content_type="application/json",
-    ).json()["id"]
+    draft_id = _draft_at(client, procedure, centre)
     component = procedure.components.get(required=True)
     client.post(f"/api/v1/drafts/{draft_id}/files", {"component_id": component.pk, "file": pdf()})
     code = client.post(f"/api/v1/drafts/{draft_id}/submit", HTTP_IDEMPOTENCY_KEY="k").json()["code"]
@@ -104,10 +109,6 @@ def test_only_an_agency_that_receives_the_procedure_can_be_chosen(client, applic
 def test_a_component_of_another_procedure_is_refused_in_vietnamese(client, applicant, procedure, centre):
     foreign = ProcedureFactory(published=True).components.first()
     client.force_login(applicant)
-    draft_id = client.post(
-        "/api/v1/drafts",
-        {"procedure_code": procedure.code, "agency_eid_code": centre.eid_code},
-        content_type="application/json",
-    ).json()["id"]
+    draft_id = _draft_at(client, procedure, centre)
     response = client.post(f"/api/v1/drafts/{draft_id}/files", {"component_id": foreign.pk, "file": pdf()})
     assert response.status_code == 404 and response.json()["message"] == "Giấy tờ không thuộc thủ tục này."
